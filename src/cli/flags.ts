@@ -1,0 +1,57 @@
+/**
+ * The CLI's flags, one table: each flag is also read from `ROOMCAST_<FLAG>` (e.g. `ROOMCAST_API_URL`) and from
+ * the `--config` JSON file (same names, kebab-case or camelCase). Precedence: flag, environment, file, default.
+ *
+ * @module
+ */
+
+/** How a flag's text becomes a value. */
+export type FlagType = 'string' | 'int' | 'bool' | 'list';
+
+/** One CLI flag. */
+export interface Flag {
+  readonly name: string;
+  readonly type: FlagType;
+  readonly help: string;
+  /** Shown in --help; the server's own default applies when unset. */
+  readonly default?: string;
+  /** Placeholder in --help. */
+  readonly arg?: string;
+}
+
+/** Every flag of `roomcast serve` (and `roomcast demo`). */
+export const FLAGS: readonly Flag[] = [
+  { name: 'port', type: 'int', arg: 'N', default: '8080', help: 'TCP port to listen on (0 picks a free one)' },
+  { name: 'host', type: 'string', arg: 'ADDR', default: '127.0.0.1', help: 'interface to listen on; 0.0.0.0 for all' },
+  { name: 'api-url', type: 'string', arg: 'URL', help: "backend API root ending in '/'; each connection is checked with GET {api-url}bootstrap/" },
+  { name: 'api-socket', type: 'string', arg: 'PATH', help: 'reach the backend over this unix socket (the URL still gives path and Host)' },
+  { name: 'forward-header', type: 'list', arg: 'SPEC', help: 'extra header for the bootstrap request: name=header:X | cookie:NAME | query:PARAM | value:TEXT, optional |PREFIX; name=none drops a default (repeatable)' },
+  { name: 'bootstrap-timeout', type: 'int', arg: 'MS', default: '5000', help: 'give up on the backend after this long (upgrade fails with 504)' },
+  { name: 'allow-anonymous', type: 'bool', help: 'without --api-url, authorize everyone (with no rooms unless --anonymous-room)' },
+  { name: 'anonymous-room', type: 'list', arg: 'JSON', help: 'a room every anonymous client may join, e.g. \'{"location":"*"}\' (repeatable)' },
+  { name: 'amqp-url', type: 'string', arg: 'URL', help: 'consume django-binder triggers from RabbitMQ (amqp://user:pass@host:5672/vhost, amqps:// for TLS)' },
+  { name: 'amqp-exchange', type: 'string', arg: 'NAME', default: 'hightemplar', help: 'direct exchange the triggers are published to' },
+  { name: 'trigger-secret', type: 'string', arg: 'SECRET', help: 'secret for POST /trigger/ (Authorization: Bearer SECRET, or Basic auth password)' },
+  { name: 'trigger-allow-loopback', type: 'bool', help: 'accept unauthenticated triggers from 127.0.0.0/8 and ::1' },
+  { name: 'allow-origin', type: 'list', arg: 'ORIGIN', help: 'browser origin allowed to connect: exact, *, or https://*.example.com (repeatable; default any)' },
+  { name: 'idle-timeout', type: 'int', arg: 'SECONDS', default: '300', help: 'close connections silent this long (0 never)' },
+  { name: 'max-frame-bytes', type: 'int', arg: 'N', default: '65536', help: 'largest client frame; larger closes with 1009' },
+  { name: 'max-queue-bytes', type: 'int', arg: 'N', default: '1048576', help: 'bytes queued for a client before it is closed as a slow consumer (4008)' },
+  { name: 'rate-limit', type: 'int', arg: 'N', default: '100', help: 'messages per second a client may send, sustained' },
+  { name: 'rate-burst', type: 'int', arg: 'N', default: '2000', help: 'messages a client may send in a burst' },
+  { name: 'max-subscriptions', type: 'int', arg: 'N', default: '10000', help: 'subscriptions per connection' },
+  { name: 'no-status', type: 'bool', help: 'refuse the templar status action (it shows node-wide counters)' },
+  { name: 'shutdown-grace', type: 'int', arg: 'SECONDS', default: '5', help: 'on SIGTERM, time for clients and in-flight triggers before sockets are destroyed' },
+  { name: 'log-level', type: 'string', arg: 'LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
+  { name: 'config', type: 'string', arg: 'FILE', help: 'JSON file with any of these settings' },
+];
+
+/** `api-url` → `ROOMCAST_API_URL` */
+export function envName(flag: string): string {
+  return `ROOMCAST_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** `apiUrl` or `api_url` → `api-url` */
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
+}

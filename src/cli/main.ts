@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * The `roomcast` command: `roomcast serve`, `roomcast demo`. Reads flags, `ROOMCAST_*` environment variables and
+ * an optional JSON config file; stops gracefully on SIGTERM/SIGINT.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { pino, type Level } from 'pino';
+import { createServer } from '../server.js';
+import { withDemo } from '../demo/demo.js';
+import { resolveSettings } from './config.js';
+import { helpText } from './help.js';
+import { toServerOptions } from './options.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    process.stdout.write(`${helpText()}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  if (command !== 'serve' && command !== 'demo') {
+    process.stderr.write(`roomcast: unknown command "${command}" (try: roomcast serve, roomcast demo, roomcast --help)\n`);
+    return 2;
+  }
+  const resolved = resolveSettings({ argv: rest, env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
+  if (!resolved.ok) {
+    process.stderr.write(`roomcast: invalid configuration:\n${resolved.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 2;
+  }
+  const { settings } = resolved;
+  if (command === 'serve' && settings.get('api-url') === undefined && settings.get('allow-anonymous') !== true) {
+    process.stderr.write(
+      'roomcast: invalid configuration:\n  - set --api-url (your backend decides who may join which room), or --allow-anonymous\n',
+    );
+    return 2;
+  }
+  const logger = pino({ level: (settings.get('log-level') as Level | undefined) ?? 'info' });
+  let options = toServerOptions(settings, logger);
+  let afterListen: ((url: string) => void) | undefined;
+  if (command === 'demo') ({ options, afterListen } = withDemo(options, logger));
+
+  const server = createServer(options);
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    logger.fatal({ err }, 'roomcast could not start');
+    return 1;
+  }
+  afterListen?.(address.url);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down');
+      server.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`roomcast: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * From validated CLI settings to {@link ServerOptions}.
+ *
+ * @module
+ */
+import { createAnonymousAuth } from '../auth/anonymous.js';
+import type { Logger } from '../log.js';
+import type { ServerOptions } from '../options.js';
+import { headerSpecs, type Settings } from './config.js';
+
+/** Builds server options; `logger` is the CLI's pino logger. */
+export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
+  const str = (name: string): string | undefined => s.get(name) as string | undefined;
+  const int = (name: string): number | undefined => s.get(name) as number | undefined;
+  const list = (name: string): readonly string[] | undefined => s.get(name) as readonly string[] | undefined;
+  const apiUrl = str('api-url');
+  const amqpUrl = str('amqp-url');
+  const idle = int('idle-timeout');
+  const grace = int('shutdown-grace');
+  const anonymousRooms = (list('anonymous-room') ?? []).map((r) => JSON.parse(r) as Record<string, unknown>);
+  return {
+    port: int('port'),
+    host: str('host'),
+    logger,
+    ...(apiUrl !== undefined
+      ? {
+          bootstrap: {
+            apiUrl,
+            apiSocket: str('api-socket'),
+            forwardHeaders: headerSpecs(s),
+            timeoutMs: int('bootstrap-timeout'),
+          },
+        }
+      : { auth: createAnonymousAuth(anonymousRooms) }),
+    ...(amqpUrl !== undefined ? { amqp: { url: amqpUrl, exchange: str('amqp-exchange') } } : {}),
+    trigger: { secret: str('trigger-secret'), allowLoopback: s.get('trigger-allow-loopback') === true },
+    allowOrigins: list('allow-origin'),
+    idleTimeoutMs: idle === undefined ? undefined : idle * 1000,
+    maxFrameBytes: int('max-frame-bytes'),
+    maxQueueBytes: int('max-queue-bytes'),
+    ...(int('rate-limit') !== undefined || int('rate-burst') !== undefined
+      ? { rateLimit: { perSecond: int('rate-limit') ?? 100, burst: int('rate-burst') ?? 2000 } }
+      : {}),
+    templar: { maxSubscriptions: int('max-subscriptions'), status: s.get('no-status') !== true },
+    shutdownGraceMs: grace === undefined ? undefined : grace * 1000,
+  };
+}

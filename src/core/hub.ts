@@ -1,0 +1,93 @@
+/**
+ * The hub: this node's membership index (group → members) and local fan-out. It tells the layer when a group
+ * gains its first local member or loses its last, and renders each envelope once per dialect, not per member.
+ *
+ * @module
+ */
+import type { Layer } from '../layers/layer.js';
+import type { Connection, Membership } from './connection.js';
+import type { Envelope } from './envelope.js';
+
+/** Renders an envelope into a dialect's frame, or `undefined` when the dialect has nothing to send for it. */
+export type Renderer = (envelope: Envelope) => Buffer | undefined;
+
+/** Membership index and fan-out for one node. */
+export class Hub {
+  #groups = new Map<string, Set<Membership>>();
+  #layer: Layer;
+  #renderers: ReadonlyMap<string, Renderer>;
+
+  /** @param renderers one renderer per dialect name */
+  constructor(layer: Layer, renderers: ReadonlyMap<string, Renderer>) {
+    this.#layer = layer;
+    this.#renderers = renderers;
+  }
+
+  /** Adds `conn` to `group`; `tail` is appended to the group's frames for this member. */
+  join(conn: Connection, group: string, tail?: Buffer): Membership {
+    const membership: Membership = { conn, group, tail };
+    let members = this.#groups.get(group);
+    if (members === undefined) {
+      members = new Set();
+      this.#groups.set(group, members);
+      this.#layer.interest(group, true);
+    }
+    members.add(membership);
+    conn.memberships.add(membership);
+    return membership;
+  }
+
+  /** Removes one membership; the group disappears with its last member. */
+  leave(membership: Membership): void {
+    membership.conn.memberships.delete(membership);
+    const members = this.#groups.get(membership.group);
+    if (members === undefined || !members.delete(membership)) return;
+    if (members.size === 0) {
+      this.#groups.delete(membership.group);
+      this.#layer.interest(membership.group, false);
+    }
+  }
+
+  /** Removes every membership of a connection (it closed). */
+  leaveAll(conn: Connection): void {
+    for (const membership of [...conn.memberships]) this.leave(membership);
+  }
+
+  /** Delivers to local members and hands the envelope to the layer for the other nodes. */
+  publish(envelope: Envelope): void {
+    this.deliver(envelope);
+    this.#layer.publish(envelope);
+  }
+
+  /** Delivers to this node's members only (envelopes arriving from the layer come here). */
+  deliver(envelope: Envelope): void {
+    const frames = new Map<string, Buffer | undefined>();
+    for (const group of envelope.groups) {
+      const members = this.#groups.get(group);
+      if (members === undefined) continue;
+      for (const m of members) {
+        if (m.conn.id === envelope.exclude) continue;
+        let frame = frames.get(m.conn.dialect);
+        if (frame === undefined && !frames.has(m.conn.dialect)) {
+          frame = this.#renderers.get(m.conn.dialect)?.(envelope);
+          frames.set(m.conn.dialect, frame);
+        }
+        if (frame === undefined) continue;
+        m.conn.send(m.tail === undefined ? frame : Buffer.concat([frame, m.tail], frame.length + m.tail.length));
+      }
+    }
+  }
+
+  /** Number of groups with at least one local member whose name starts with `prefix`. */
+  countGroups(prefix = ''): number {
+    if (prefix === '') return this.#groups.size;
+    let n = 0;
+    for (const group of this.#groups.keys()) if (group.startsWith(prefix)) n++;
+    return n;
+  }
+
+  /** Local members of a group (for tests and admin). */
+  members(group: string): number {
+    return this.#groups.get(group)?.size ?? 0;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Every open connection of this node, and the one shared timer that closes idle ones (no timer per connection).
+ *
+ * @module
+ */
+import type { Connection } from './connection.js';
+
+/** The node's open connections. */
+export class Registry {
+  #all = new Set<Connection>();
+  #perDialect = new Map<string, number>();
+  #sweeper: NodeJS.Timeout | undefined;
+
+  add(conn: Connection): void {
+    this.#all.add(conn);
+    this.#perDialect.set(conn.dialect, (this.#perDialect.get(conn.dialect) ?? 0) + 1);
+  }
+
+  remove(conn: Connection): void {
+    if (!this.#all.delete(conn)) return;
+    this.#perDialect.set(conn.dialect, (this.#perDialect.get(conn.dialect) ?? 1) - 1);
+  }
+
+  /** Open connections, of one dialect or all. */
+  count(dialect?: string): number {
+    return dialect === undefined ? this.#all.size : (this.#perDialect.get(dialect) ?? 0);
+  }
+
+  /** Bytes queued for the clients of one dialect. */
+  queuedBytes(dialect: string): number {
+    let total = 0;
+    for (const conn of this.#all) if (conn.dialect === dialect) total += conn.queuedBytes;
+    return total;
+  }
+
+  [Symbol.iterator](): IterableIterator<Connection> {
+    return this.#all.values();
+  }
+
+  /**
+   * Calls `onIdle` for each connection silent for `idleMs`, checking every `idleMs / 10` (at most every 10 s),
+   * so a connection is closed between `idleMs` and `idleMs` plus one check after its last message.
+   */
+  sweepIdle(idleMs: number, onIdle: (conn: Connection) => void): void {
+    this.stopSweeping();
+    if (idleMs <= 0) return;
+    const every = Math.max(10, Math.min(10_000, Math.floor(idleMs / 10)));
+    this.#sweeper = setInterval(() => {
+      const deadline = Date.now() - idleMs;
+      for (const conn of this.#all) if (conn.lastSeen <= deadline && !conn.closing) onIdle(conn);
+    }, every);
+    this.#sweeper.unref();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+  }
+}

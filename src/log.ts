@@ -1,0 +1,40 @@
+/**
+ * The logger roomcast writes to. pino's `Logger` satisfies it; the library never creates one on its own
+ * (the CLI does), so embedding apps keep control of their logs.
+ *
+ * @module
+ */
+
+/** A structured log method: context object first, message second (pino's order). */
+export type LogFn = (context: object, message?: string) => void;
+
+/** What roomcast needs of a logger. */
+export interface Logger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+const nothing: LogFn = () => {};
+
+/** A logger that drops everything: the default when embedding without a logger. */
+export const silentLogger: Logger = { debug: nothing, info: nothing, warn: nothing, error: nothing };
+
+/**
+ * A URL with every query value replaced by `*`, so tokens in query strings (`?token=`, `?jwt_token=`) never
+ * reach a log line (DESIGN.md, security principles).
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      return eq === -1 ? pair : `${pair.slice(0, eq)}=*`;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}

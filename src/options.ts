@@ -1,0 +1,88 @@
+/**
+ * Options of {@link createServer}, with their defaults in one place.
+ *
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import type { HeaderSource } from './auth/forward.js';
+import type { AuthStrategy } from './auth/strategy.js';
+import type { Dialect } from './dialects/dialect.js';
+import type { TemplarOptions } from './dialects/templar/index.js';
+import type { Layer } from './layers/layer.js';
+import type { Logger } from './log.js';
+import type { AmqpTriggerOptions } from './triggers/amqp.js';
+
+/** The backend bootstrap proxy (high-templar's auth). */
+export interface BootstrapOptions {
+  /** The backend's API root, ending in `/`: `GET {apiUrl}bootstrap/` is asked about each connection. */
+  readonly apiUrl: string;
+  /** Dial the backend over this unix socket. */
+  readonly apiSocket?: string;
+  /** Extra or replaced forwarded headers; `null` drops a default one. */
+  readonly forwardHeaders?: Readonly<Record<string, HeaderSource | null>>;
+  /** @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+/** Options of the HTTP trigger endpoint. */
+export interface TriggerOptions {
+  /** Shared secret, sent as `Authorization: Bearer <secret>` (or as a Basic-auth password). */
+  readonly secret?: string;
+  /** Accept unauthenticated triggers from loopback addresses. @default false */
+  readonly allowLoopback?: boolean;
+  /** @default '/trigger/' */
+  readonly path?: string;
+  /** Largest trigger body. @default 1 MiB */
+  readonly maxBytes?: number;
+}
+
+/** Options of {@link createServer}. Every field is optional; the defaults run a single node in memory. */
+export interface ServerOptions {
+  /** @default 8080 */
+  readonly port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** How clients are authenticated. @default the bootstrap proxy when `bootstrap` is set, else everyone with no rooms */
+  readonly auth?: AuthStrategy;
+  /** Authenticate against a django-binder style backend. */
+  readonly bootstrap?: BootstrapOptions;
+  /** Cross-node delivery. @default the memory layer (one node) */
+  readonly layer?: Layer;
+  /** The dialects served. @default [templar] */
+  readonly dialects?: readonly Dialect<unknown>[];
+  /** Options of the default templar dialect. */
+  readonly templar?: TemplarOptions;
+  /** The HTTP trigger endpoint. Refuses every trigger until a secret or `allowLoopback` is set. */
+  readonly trigger?: TriggerOptions;
+  /** Consume django-binder triggers from RabbitMQ. */
+  readonly amqp?: Omit<AmqpTriggerOptions, 'logger'>;
+  /** Browser origins allowed to connect (`*`, exact origins, `https://*.example.com`). @default any */
+  readonly allowOrigins?: readonly string[];
+  /** Largest client frame; a larger one closes the connection with 1009. @default 65536 */
+  readonly maxFrameBytes?: number;
+  /** Bytes queued for one client before it is closed as a slow consumer (4008). @default 1048576 */
+  readonly maxQueueBytes?: number;
+  /** Messages one client may send per second (sustained) and in a burst. @default { perSecond: 100, burst: 2000 } */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+  /** Close a connection that sent nothing for this long; `0` never. @default 300000 (high-templar's 300 s) */
+  readonly idleTimeoutMs?: number;
+  /** On shutdown, how long clients and in-flight triggers get before sockets are destroyed. @default 5000 */
+  readonly shutdownGraceMs?: number;
+  /** Where roomcast logs. @default silent */
+  readonly logger?: Logger;
+  /** Adds routes to the HTTP server (the demo page does). */
+  readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+/** Defaults of {@link ServerOptions}. */
+export const DEFAULTS = {
+  port: 8080,
+  host: '127.0.0.1',
+  triggerPath: '/trigger/',
+  maxTriggerBytes: 1024 * 1024,
+  maxFrameBytes: 64 * 1024,
+  maxQueueBytes: 1024 * 1024,
+  rateLimit: { perSecond: 100, burst: 2000 },
+  idleTimeoutMs: 300_000,
+  shutdownGraceMs: 5000,
+} as const;

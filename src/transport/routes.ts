@@ -1,0 +1,54 @@
+/**
+ * The HTTP routes beside the WebSocket endpoints: `/healthz` and the trigger (`POST /trigger/`, high-templar
+ * 2.x's endpoint, which django-binder's `trigger()` still posts to).
+ *
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../log.js';
+import { refuseTrigger, type TriggerAuthOptions } from '../triggers/authorize.js';
+import { decodeTrigger, type Trigger } from '../triggers/decode.js';
+
+/** What the routes need from the server. */
+export interface RoutesContext {
+  readonly triggerPath: string;
+  readonly triggerAuth: TriggerAuthOptions;
+  readonly maxTriggerBytes: number;
+  /** Publishes a decoded trigger. */
+  publishTrigger(trigger: Trigger): void;
+  /** The health report, and whether it is healthy (200) or not (503). */
+  health(): { readonly ok: boolean; readonly report: object };
+  readonly logger: Logger;
+  /** Counts in-flight triggers, so shutdown can wait for them. */
+  inflight: { count: number };
+}
+
+/** Registers `/healthz` and the trigger route. */
+export async function registerRoutes(app: FastifyInstance, ctx: RoutesContext): Promise<void> {
+  app.get('/healthz', async (_req, reply) => {
+    const { ok, report } = ctx.health();
+    return reply.code(ok ? 200 : 503).send(report);
+  });
+
+  await app.register(async (scope) => {
+    // django-binder posts the JSON body with no Content-Type (requests' `data=`): read any body as text.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: ctx.maxTriggerBytes }, (_req, body, done) => done(null, body));
+    // Counted from the first header byte, so shutdown waits for a trigger whose body is still arriving.
+    scope.addHook('onRequest', async (_req, reply) => {
+      ctx.inflight.count++;
+      reply.raw.once('close', () => ctx.inflight.count--);
+    });
+    scope.post(ctx.triggerPath, async (req, reply) => {
+      const refusal = refuseTrigger(req.headers.authorization, req.socket.remoteAddress, ctx.triggerAuth);
+      if (refusal !== undefined) {
+        ctx.logger.warn({ remote: req.socket.remoteAddress }, `trigger refused: ${refusal}`);
+        return reply.code(401).header('www-authenticate', 'Bearer realm="roomcast"').type('text/plain').send(refusal);
+      }
+      const trigger = decodeTrigger(typeof req.body === 'string' ? req.body : '');
+      if ('error' in trigger) return reply.code(400).type('text/plain').send(trigger.error);
+      ctx.publishTrigger(trigger);
+      return reply.type('text/plain').send('publish success');
+    });
+  });
+}

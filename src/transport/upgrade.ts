@@ -1,0 +1,94 @@
+/**
+ * The WebSocket upgrade: route by path, check Origin, authenticate *before* completing the handshake (so a
+ * failing backend becomes an HTTP status, as documented in docs/protocols/templar.md), then hand the socket over.
+ *
+ * @module
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { AuthResult, AuthStrategy, UpgradeRequest } from '../auth/strategy.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { redactUrl, type Logger } from '../log.js';
+import { originAllowed } from './origin.js';
+
+/** What the upgrade handler needs from the server. */
+export interface UpgradeContext {
+  readonly wss: WebSocketServer;
+  /** Dialects by path without trailing slash. */
+  readonly routes: ReadonlyMap<string, Dialect>;
+  readonly auth: AuthStrategy;
+  readonly allowOrigins: readonly string[] | undefined;
+  readonly logger: Logger;
+  /** Whether the server is shutting down (upgrades get 503). */
+  isClosing(): boolean;
+  /** A client that passed auth (or was denied and must be told so) is connected. */
+  opened(ws: WebSocket, raw: Duplex, dialect: Dialect, result: Exclude<AuthResult, { kind: 'failed' }>, request: UpgradeRequest): void;
+}
+
+/** Public texts of upgrade rejections: they say what failed, never why in detail (that is in the log). */
+const REJECTION: Readonly<Record<number, string>> = {
+  403: 'origin not allowed',
+  404: 'no WebSocket endpoint at this path',
+  502: 'authentication backend unavailable',
+  503: 'server is shutting down',
+  504: 'authentication backend timed out',
+};
+
+/** Strips one trailing slash: `/ws/` and `/ws` are the same endpoint. */
+export function routeKey(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** Creates the `upgrade` event listener of the HTTP server. */
+export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const dialect = ctx.routes.get(routeKey(path));
+    if (ctx.isClosing()) return reject(socket, 503);
+    if (dialect === undefined) return reject(socket, 404);
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, ctx.allowOrigins)) {
+      ctx.logger.warn({ origin, path }, 'upgrade refused: origin not allowed');
+      return reject(socket, 403);
+    }
+    const request: UpgradeRequest = {
+      url,
+      query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? '',
+    };
+    const abort = new AbortController();
+    const onGone = (): void => abort.abort();
+    socket.once('close', onGone);
+    ctx.auth(request, abort.signal).then(
+      (result) => {
+        socket.off('close', onGone);
+        if (socket.destroyed) return;
+        if (ctx.isClosing()) return reject(socket, 503);
+        if (result.kind === 'failed') {
+          ctx.logger.warn({ url: redactUrl(url), status: result.status, reason: result.reason }, 'upgrade refused: auth failed');
+          return reject(socket, result.status);
+        }
+        ctx.wss.handleUpgrade(req, socket, head, (ws) => ctx.opened(ws, socket, dialect, result, request));
+      },
+      (err: unknown) => {
+        socket.off('close', onGone);
+        ctx.logger.error({ err, url: redactUrl(url) }, 'auth strategy threw');
+        reject(socket, 502);
+      },
+    );
+  };
+}
+
+function reject(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  const body = REJECTION[status] ?? STATUS_CODES[status] ?? 'error';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * `POST /trigger/` (django-binder's HIGH_TEMPLAR_URL path) and `server.publish`.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { connect, type TestClient } from '../helpers/client.js';
+import { start, trigger, type Running } from '../helpers/server.js';
+import { createAnonymousAuth } from '../../src/auth/anonymous.js';
+
+let rc: Running;
+let c: TestClient;
+const auth = createAnonymousAuth([{ location: '*' }]);
+
+before(async () => {
+  rc = await start({ auth, trigger: { secret: 'sekrit' } });
+  c = await connect(rc.wsUrl);
+  await c.next();
+  await c.ask({ type: 'subscribe', room: { location: 'Delft' }, requestId: 'd' });
+});
+after(async () => {
+  await c.close();
+  await rc.close();
+});
+
+test('a trigger needs the secret: Bearer, or Basic password as in HIGH_TEMPLAR_URL=http://user:secret@host', async () => {
+  assert.deepEqual(await trigger(rc.url, { rooms: [{ location: 'Delft' }], data: 1 }), { status: 401, text: 'missing or wrong trigger secret' });
+  assert.equal((await trigger(rc.url, { rooms: [{ location: 'Delft' }], data: 1 }, { authorization: 'Bearer nope' })).status, 401);
+  await c.silence(100);
+  const basic = `Basic ${Buffer.from('binder:sekrit').toString('base64')}`;
+  assert.deepEqual(await trigger(rc.url, { rooms: [{ location: 'Delft' }], data: 2 }, { authorization: basic }), { status: 200, text: 'publish success' });
+  assert.deepEqual(await c.next(), { type: 'publish', data: 2, requestId: 'd' });
+});
+
+test("high-templar 2.x's replies", async () => {
+  const h = { authorization: 'Bearer sekrit' };
+  assert.deepEqual(await trigger(rc.url, { data: 1 }, h), { status: 400, text: 'rooms not specified' });
+  assert.deepEqual(await trigger(rc.url, { rooms: [] }, h), { status: 400, text: 'data not specified' });
+  assert.deepEqual(await trigger(rc.url, 'not json', h), { status: 400, text: 'body is not valid JSON' });
+  assert.deepEqual(await trigger(rc.url, { rooms: [{ location: 'Delft' }, 5], data: 1 }, h), { status: 400, text: 'every room must be a JSON object' });
+  await c.silence(100);
+});
+
+test('a body without Content-Type (as requests sends data=) is read; data is forwarded byte for byte', async () => {
+  const body = '{"data": {"price": 1.0, "id": 12345678901234567890}, "rooms": [{"location": "Delft"}]}';
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(`${rc.url}/trigger/`, { method: 'POST', headers: { authorization: 'Bearer sekrit', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(status, 200);
+  assert.equal(await c.nextText(), '{"type":"publish","data":{"price": 1.0, "id": 12345678901234567890},"requestId":"d"}');
+});
+
+test('triggers are refused until a secret or loopback is configured', async () => {
+  const bare = await start({ auth });
+  try {
+    const r = await trigger(bare.url, { rooms: [], data: 1 });
+    assert.equal(r.status, 401);
+    assert.match(r.text, /disabled/);
+  } finally {
+    await bare.close();
+  }
+  const loop = await start({ auth, trigger: { allowLoopback: true } });
+  try {
+    assert.equal((await trigger(loop.url, { rooms: [], data: 1 })).status, 200);
+  } finally {
+    await loop.close();
+  }
+});
+
+test('server.publish reaches subscribers; bad input throws', async () => {
+  rc.server.publish([{ location: 'Delft' }], { via: 'code' });
+  assert.deepEqual(await c.next(), { type: 'publish', data: { via: 'code' }, requestId: 'd' });
+  assert.throws(() => rc.server.publish([{ location: 'Delft' }], undefined), TypeError);
+  assert.throws(() => rc.server.publish(['x' as never], 1), TypeError);
+});
+
+test('a room listed twice delivers twice (high-templar semantics)', async () => {
+  rc.server.publish([{ location: 'Delft' }, { location: 'Delft' }], 'dup');
+  assert.deepEqual(await c.next(), { type: 'publish', data: 'dup', requestId: 'd' });
+  assert.deepEqual(await c.next(), { type: 'publish', data: 'dup', requestId: 'd' });
+});

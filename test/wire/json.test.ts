@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
+
+/** Plain JS view of a parsed value, for comparison with JSON.parse. */
+function plain(v: JsonValue): unknown {
+  if (v instanceof JsonNumber) return v.value;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).map((k) => [k, plain(v[k] as JsonValue)]));
+  return v;
+}
+
+test('agrees with JSON.parse on every JSON text (property)', () => {
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+      const text = JSON.stringify(value);
+      const r = parseJson(text);
+      assert.ok(r.ok, `rejected ${text}`);
+      assert.deepEqual(plain(r.value), JSON.parse(text));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('accepts and rejects exactly what JSON.parse does, never throwing (property)', () => {
+  const nearJson = fc.oneof(
+    fc.string(),
+    fc.json().map((t) => t.slice(0, Math.max(0, t.length - 1))),
+    fc.tuple(fc.json(), fc.string({ maxLength: 3 })).map(([a, b]) => a + b),
+    fc.constantFrom('01', '1.', '.5', '-', '1e', '"\\x"', '"\\u12"', '[1,]', '{"a":1,}', 'tru', 'nul', '"\u0001"', ' ', '{"a" 1}'),
+  );
+  fc.assert(
+    fc.property(nearJson, (text) => {
+      let expected = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        expected = false;
+      }
+      // JSON.parse tolerates a leading BOM-less whitespace set identical to ours; depth limits aside they agree.
+      assert.equal(parseJson(text, { maxDepth: 1000 }).ok, expected, `disagree on ${JSON.stringify(text)}`);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('keeps numbers JS cannot carry as exact lexemes', () => {
+  const r = parseJson('[1, 1.0, 12345678901234567890, -0, 1e2, 9007199254740991, 9007199254740993]');
+  assert.ok(r.ok && Array.isArray(r.value));
+  const [a, b, c, d, e, f, g] = r.value;
+  assert.equal(a, 1);
+  assert.ok(b instanceof JsonNumber && b.lexeme === '1.0' && !b.isInteger);
+  assert.ok(c instanceof JsonNumber && c.lexeme === '12345678901234567890' && c.isInteger);
+  assert.ok(Object.is(d, -0));
+  assert.ok(e instanceof JsonNumber && e.lexeme === '1e2');
+  assert.equal(f, 9007199254740991);
+  assert.ok(g instanceof JsonNumber && g.lexeme === '9007199254740993');
+});
+
+test('__proto__ is plain data', () => {
+  const r = parseJson('{"__proto__":{"polluted":true},"constructor":1}');
+  assert.ok(r.ok);
+  const obj = r.value as Record<string, unknown>;
+  assert.deepEqual(Object.keys(obj), ['__proto__', 'constructor']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(obj), null);
+});
+
+test('raw member text is the exact source slice', () => {
+  const r = parseJson('{ "rooms" : [ {"a":1} ], "data" : {"x": 1.0, "y": [1, 2]} }', { raw: true });
+  assert.ok(r.ok);
+  assert.equal(r.raw?.get('data'), '{"x": 1.0, "y": [1, 2]}');
+  assert.equal(r.raw?.get('rooms'), '[ {"a":1} ]');
+});
+
+test('deep nesting fails cleanly instead of overflowing the stack', () => {
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const r = parseJson(deep);
+  assert.equal(r.ok, false);
+  assert.equal(!r.ok && r.error, 'nesting too deep');
+});
