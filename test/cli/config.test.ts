@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveSettings } from '../../src/cli/config.js';
+import { helpText } from '../../src/cli/help.js';
+import { FLAGS } from '../../src/cli/flags.js';
+
+const noFile = (): string => {
+  throw new Error('ENOENT: no such file');
+};
+
+test('flag beats environment beats config file', () => {
+  const files: Record<string, string> = { 'rc.json': JSON.stringify({ port: 1, apiUrl: 'http://file/api/', idle_timeout: 7, 'log-level': 'warn' }) };
+  const r = resolveSettings({
+    argv: ['--port', '3', '--config', 'rc.json'],
+    env: { ROOMCAST_PORT: '2', ROOMCAST_API_URL: 'http://env/api/' },
+    readFile: (p) => files[p] ?? noFile(),
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.settings.get('port'), 3);
+  assert.equal(r.settings.get('api-url'), 'http://env/api/');
+  assert.equal(r.settings.get('idle-timeout'), 7);
+  assert.equal(r.settings.get('log-level'), 'warn');
+});
+
+test('every problem is reported at once', () => {
+  const r = resolveSettings({
+    argv: ['--port', 'abc', '--api-url', 'http://x/api', '--log-level', 'loud', '--forward-header', 'oops'],
+    env: { ROOMCAST_IDLE_TIMEOUT: '-5', ROOMCAST_AMQP_URL: 'http://nope' },
+    readFile: noFile,
+  });
+  assert.equal(r.ok, false);
+  const problems = r.ok ? [] : r.problems;
+  assert.equal(problems.length, 6, problems.join('\n'));
+  assert.ok(problems.some((p) => p.startsWith('--port')));
+  assert.ok(problems.some((p) => p.startsWith('ROOMCAST_IDLE_TIMEOUT')));
+  assert.ok(problems.some((p) => p.includes("must end with '/'")));
+  assert.ok(problems.some((p) => p.startsWith('--log-level')));
+  assert.ok(problems.some((p) => p.startsWith('--forward-header')));
+  assert.ok(problems.some((p) => p.startsWith('--amqp-url')));
+});
+
+test('unknown flags and unknown config keys are problems', () => {
+  const a = resolveSettings({ argv: ['--prot', '1'], env: {}, readFile: noFile });
+  assert.equal(a.ok, false);
+  const b = resolveSettings({ argv: ['--config', 'x.json'], env: {}, readFile: () => '{"prot": 1}' });
+  assert.deepEqual(b.ok ? [] : b.problems, ['config file x.json: unknown setting "prot"']);
+  const c = resolveSettings({ argv: ['--config', 'missing.json'], env: {}, readFile: noFile });
+  assert.equal(c.ok, false);
+});
+
+test('lists: repeated flags, comma-separated env, JSON rooms kept whole', () => {
+  const r = resolveSettings({
+    argv: ['--allow-origin', 'https://a', '--allow-origin', 'https://b', '--anonymous-room', '{"a":1,"b":2}'],
+    env: { ROOMCAST_FORWARD_HEADER: 'x-a=query:a, x-b=cookie:b' },
+    readFile: noFile,
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.settings.get('allow-origin'), ['https://a', 'https://b']);
+  assert.deepEqual(r.settings.get('forward-header'), ['x-a=query:a', 'x-b=cookie:b']);
+  assert.deepEqual(r.settings.get('anonymous-room'), ['{"a":1,"b":2}']);
+});
+
+test('booleans from the environment', () => {
+  const r = resolveSettings({ argv: [], env: { ROOMCAST_TRIGGER_ALLOW_LOOPBACK: 'true', ROOMCAST_NO_STATUS: '0' }, readFile: noFile });
+  assert.ok(r.ok);
+  assert.equal(r.settings.get('trigger-allow-loopback'), true);
+  assert.equal(r.settings.get('no-status'), false);
+  const bad = resolveSettings({ argv: [], env: { ROOMCAST_NO_STATUS: 'maybe' }, readFile: noFile });
+  assert.equal(bad.ok, false);
+});
+
+test('--help documents every flag and its environment variable', () => {
+  const help = helpText();
+  for (const f of FLAGS) {
+    assert.ok(help.includes(`--${f.name}`), f.name);
+    assert.ok(help.includes(`ROOMCAST_${f.name.toUpperCase().replace(/-/g, '_')}`), f.name);
+  }
+});
