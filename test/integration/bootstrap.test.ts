@@ -107,3 +107,28 @@ test('tokens in query strings never reach the logs', async () => {
   const all = logs.join('\n');
   assert.ok(!all.includes('SUPERSECRET') && !all.includes('ALSOSECRET'), all);
 });
+
+test('bootstrap over a unix socket (apiSocket): same URL path and Host, dialled through the socket', async () => {
+  const { createServer } = await import('node:http');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const path = join(mkdtempSync(join(tmpdir(), 'roomcast-sock-')), 'backend.sock');
+  const seen: { url?: string; host?: string } = {};
+  const unix = createServer((req, res) => {
+    seen.url = req.url;
+    seen.host = req.headers.host;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"allowed_rooms":[{"via":"socket"}]}');
+  });
+  await new Promise<void>((r) => unix.listen(path, r));
+  const viaSocket = await start({ bootstrap: { apiUrl: 'http://backend.internal/api/', apiSocket: path } });
+  try {
+    const c = await connect(viaSocket.wsUrl);
+    assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ via: 'socket' }] });
+    assert.deepEqual(seen, { url: '/api/bootstrap/', host: 'backend.internal' });
+    await c.close();
+  } finally {
+    await viaSocket.close();
+    await new Promise((r) => unix.close(r));
+  }
+});
