@@ -49,7 +49,7 @@ export interface ServerOptions {
   /** Cross-node delivery. @default the memory layer (one node) */
   readonly layer?: Layer;
   /** The dialects served. @default [templar] */
-  readonly dialects?: readonly Dialect<unknown>[];
+  readonly dialects?: readonly Dialect[];
   /** Options of the default templar dialect. */
   readonly templar?: TemplarOptions;
   /** The HTTP trigger endpoint. Refuses every trigger until a secret or `allowLoopback` is set. */

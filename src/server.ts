@@ -9,19 +9,19 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from './core/id.js';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createAnonymousAuth } from './auth/anonymous.js';
 import { createBootstrapAuth } from './auth/bootstrap.js';
 import type { AuthResult, UpgradeRequest } from './auth/strategy.js';
-import { Connection } from './core/connection.js';
+import { Connection, type ConnectionEnv } from './core/connection.js';
 import type { Envelope } from './core/envelope.js';
 import { Hub, type Renderer } from './core/hub.js';
 import { Registry } from './core/registry.js';
 import { createStats, type Stats } from './core/stats.js';
-import type { Dialect, ServerView, Session } from './dialects/dialect.js';
+import type { Dialect, ServerView } from './dialects/dialect.js';
 import { createTemplarDialect } from './dialects/templar/index.js';
 import type { Layer } from './layers/layer.js';
 import { createMemoryLayer } from './layers/memory.js';
@@ -33,9 +33,24 @@ import { decodeTrigger, type Trigger } from './triggers/decode.js';
 import { nodeHttpGet } from './transport/http-client.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
-import { wrapWebSocket } from './transport/ws-socket.js';
+import { WsSocket } from './transport/ws-socket.js';
 import { CloseCode } from './wire/close-codes.js';
 import type { JsonValue } from './wire/json.js';
+
+const CONNECTION = Symbol('roomcast.connection');
+type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection };
+
+// Module-level listeners, called with the socket as `this`: no closure per connection.
+function onSocketMessage(this: SocketWithConnection, data: Buffer, isBinary: boolean): void {
+  // Binary frames are read as UTF-8 text, as high-templar did (dossier §1.4).
+  this[CONNECTION]?.receive(isBinary ? data.toString('utf8') : data.toString(), Date.now());
+}
+function onSocketClose(this: SocketWithConnection): void {
+  this[CONNECTION]?.closed();
+}
+function onSocketError(): void {
+  // ws closes the socket after an error (bad frame, reset); the close listener cleans up.
+}
 
 /** Where a listening server can be reached. */
 export interface ServerAddress {
@@ -67,7 +82,7 @@ export interface RoomcastServer {
 export function createServer(options: ServerOptions = {}): RoomcastServer {
   const logger = options.logger ?? silentLogger;
   const layer: Layer = options.layer ?? createMemoryLayer();
-  const dialects: readonly Dialect<unknown>[] = options.dialects ?? [createTemplarDialect(options.templar)];
+  const dialects: readonly Dialect[] = options.dialects ?? [createTemplarDialect(options.templar)];
   const auth =
     options.auth ??
     (options.bootstrap !== undefined
@@ -125,14 +140,9 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     maxPayload: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
   });
 
-  const opened = (
-    ws: WebSocket,
-    raw: Duplex,
-    dialect: Dialect<unknown>,
-    result: Exclude<AuthResult, { kind: 'failed' }>,
-    request: UpgradeRequest,
-  ): void => {
-    ws.on('error', (err) => logger.debug({ err }, 'socket error'));
+  const env: ConnectionEnv = { hub, registry, limits, stats, view, logger };
+  const opened = (ws: WebSocket, raw: Duplex, dialect: Dialect, result: Exclude<AuthResult, { kind: 'failed' }>, request: UpgradeRequest): void => {
+    ws.on('error', onSocketError);
     if (result.kind === 'denied') {
       logger.info({ url: redactUrl(request.url), reason: result.reason }, 'connection not authorized');
       const denial = dialect.deny();
@@ -140,58 +150,15 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
       ws.close(denial.code, denial.reason);
       return;
     }
-    const socket = wrapWebSocket(ws, raw);
-    const conn = new Connection(randomUUID(), dialect.name, result.identity, socket, limits, stats);
-    const session: Session = {
-      id: conn.id,
-      identity: conn.identity,
-      server: view,
-      send: (frame) => void conn.send(frame),
-      join: (group, tail) => hub.join(conn, group, tail),
-      leave: (membership) => hub.leave(membership),
-      close: (code, reason) => conn.close(code, reason),
-    };
+    const conn = new Connection(newId(), dialect.name, result.identity, new WsSocket(ws, raw), env);
     registry.add(conn);
-    // Dialect state is opaque here: each dialect gets back exactly what its `open` returned.
-    const d = dialect;
-    const state = d.open(session);
-    let queue: Promise<void> | undefined;
-
-    const handle = (frame: string): void | Promise<void> => {
-      try {
-        return d.message(session, state, frame);
-      } catch (err) {
-        logger.error({ err, dialect: d.name }, 'dialect handler threw');
-      }
-    };
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      stats.received++;
-      const admission = conn.admit(Date.now());
-      if (admission === 'close') return conn.close(CloseCode.RateLimited, 'rate limit exceeded');
-      if (admission === 'reject') return d.rateLimited(session);
-      // Binary frames are read as UTF-8 text, as high-templar did (dossier §1.4).
-      const frame = isBinary ? data.toString('utf8') : data.toString();
-      // Frames are handled in order: an async handler holds back the frames after it.
-      if (queue !== undefined) {
-        queue = queue.then(() => handle(frame)).catch((err: unknown) => logger.error({ err }, 'dialect handler failed'));
-        return;
-      }
-      const pending = handle(frame);
-      if (pending !== undefined) {
-        queue = pending.catch((err: unknown) => logger.error({ err }, 'dialect handler failed')).finally(() => {
-          queue = undefined;
-        });
-      }
-    });
-    ws.on('close', () => {
-      conn.closed();
-      hub.leaveAll(conn);
-      registry.remove(conn);
-      d.closed?.(session, state);
-    });
+    conn.handler = dialect.open(conn);
+    (ws as SocketWithConnection)[CONNECTION] = conn;
+    ws.on('message', onSocketMessage);
+    ws.on('close', onSocketClose);
   };
 
-  const routes = new Map<string, Dialect<unknown>>(dialects.map((d) => [routeKey(d.path), d]));
+  const routes = new Map<string, Dialect>(dialects.map((d) => [routeKey(d.path), d]));
   app.server.on(
     'upgrade',
     createUpgradeHandler({

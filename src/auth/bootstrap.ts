@@ -7,12 +7,13 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { BootstrapStatus, interpretBootstrap } from './bootstrap-response.js';
 import { forwardHeaders, mergeForward, type HeaderSource } from './forward.js';
 import type { HttpGet } from './http-get.js';
-import type { AuthStrategy } from './strategy.js';
+import type { AuthResult, AuthStrategy } from './strategy.js';
 
 /** Options of {@link createBootstrapAuth}. */
 export interface BootstrapAuthOptions {
@@ -26,6 +27,8 @@ export interface BootstrapAuthOptions {
   readonly timeoutMs?: number;
   /** Largest bootstrap body accepted. @default 1 MiB */
   readonly maxBodyBytes?: number;
+  /** Distinct bootstrap answers whose identities are kept for reuse. @default 1024 */
+  readonly cacheSize?: number;
   /** The HTTP client; the server passes its node:http one. */
   readonly httpGet: HttpGet;
   readonly logger?: Logger;
@@ -38,6 +41,10 @@ export function createBootstrapAuth(options: BootstrapAuthOptions): AuthStrategy
   const timeoutMs = options.timeoutMs ?? 5000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = options.logger ?? silentLogger;
+  const cacheSize = options.cacheSize ?? 1024;
+  // Connections whose backend answered the same body share one identity (and one room matcher): many tabs of
+  // one user, or many anonymous visitors, cost one identity. Keyed by a hash, so a large body costs 40 bytes.
+  const identities = new Map<string, AuthResult>();
 
   return async (request, signal) => {
     const answer = await options.httpGet({
@@ -53,8 +60,20 @@ export function createBootstrapAuth(options: BootstrapAuthOptions): AuthStrategy
       if (answer.failure !== 'aborted') logger.error({ url, failure: answer.failure, detail: answer.detail }, 'bootstrap failed');
       return { kind: 'failed', status, reason: `bootstrap ${answer.failure}: ${answer.detail}` };
     }
+    const key = `${answer.status} ${answer.contentType}\n${createHash('sha1').update(answer.body).digest('base64')}`;
+    const known = identities.get(key);
+    if (known !== undefined) {
+      identities.delete(key); // most recently used goes last
+      identities.set(key, known);
+      return known;
+    }
     const result = interpretBootstrap(answer);
-    if (result.kind === 'failed') logger.error({ url, reason: result.reason }, 'bootstrap answer unusable');
+    if (result.kind === 'failed') {
+      logger.error({ url, reason: result.reason }, 'bootstrap answer unusable');
+      return result;
+    }
+    identities.set(key, result);
+    if (identities.size > cacheSize) identities.delete(identities.keys().next().value as string);
     return result;
   };
 }

@@ -1,12 +1,18 @@
 /**
- * A connection: socket + identity + memberships + its limits (outbound bytes, inbound rate).
+ * A connection: socket + identity + memberships + its dialect's handler, with its limits (outbound bytes,
+ * inbound rate). It is the dialect's {@link Session}. Per-connection memory is a handful of small objects: no
+ * closures, no timers (idle time is swept by the registry), memberships in an array.
  *
  * @module
  */
 import { CloseCode } from '../wire/close-codes.js';
+import type { Hub } from './hub.js';
 import type { Identity } from './identity.js';
+import type { Registry } from './registry.js';
+import type { Handler, ServerView, Session } from './session.js';
 import type { Socket } from './socket.js';
 import type { Stats } from './stats.js';
+import type { Logger } from '../log.js';
 
 /** Per-connection limits. */
 export interface ConnectionLimits {
@@ -18,49 +24,62 @@ export interface ConnectionLimits {
   readonly burst: number;
 }
 
+/** What every connection of a server shares: one object, referenced by each. */
+export interface ConnectionEnv {
+  readonly hub: Hub;
+  readonly registry: Registry;
+  readonly limits: ConnectionLimits;
+  readonly stats: Stats;
+  readonly view: ServerView;
+  readonly logger: Logger;
+}
+
 /** One group membership of a connection, as the hub indexes it. */
 export interface Membership {
   readonly conn: Connection;
   readonly group: string;
   /** Bytes appended to the group's rendered frame for this member (templar: its requestId), if any. */
   readonly tail: Buffer | undefined;
+  /** Position in the connection's membership list (for O(1) removal). */
+  index: number;
 }
-
-/** What a connection may do with an incoming message. */
-export type Admission = 'accept' | 'reject' | 'close';
 
 // Rejected messages tolerated (each answered with an error) before a flooding client is closed.
 const MAX_STRIKES = 100;
 // How long a closing handshake may take before the socket is destroyed.
 const CLOSE_GRACE_MS = 2000;
 
-/** A live client connection. Holds no timers of its own: idle time is swept by the registry. */
-export class Connection {
+/** A live client connection. */
+export class Connection implements Session {
   readonly id: string;
   readonly dialect: string;
   readonly identity: Identity;
-  readonly memberships = new Set<Membership>();
   /** Last time (ms) an application message arrived. */
   lastSeen: number;
+  /** The dialect's per-connection object; set right after construction by the dialect's `open`. */
+  handler: Handler | undefined;
   #socket: Socket;
-  #limits: ConnectionLimits;
-  #stats: Stats;
+  #env: ConnectionEnv;
+  #memberships: Membership[] = [];
   #tokens: number;
   #refilledAt: number;
   #strikes = 0;
   #closing = false;
-  #graceTimer: NodeJS.Timeout | undefined;
+  #queue: Promise<void> | undefined;
 
-  constructor(id: string, dialect: string, identity: Identity, socket: Socket, limits: ConnectionLimits, stats: Stats) {
+  constructor(id: string, dialect: string, identity: Identity, socket: Socket, env: ConnectionEnv) {
     this.id = id;
     this.dialect = dialect;
     this.identity = identity;
     this.#socket = socket;
-    this.#limits = limits;
-    this.#stats = stats;
+    this.#env = env;
     this.lastSeen = Date.now();
-    this.#tokens = limits.burst;
+    this.#tokens = env.limits.burst;
     this.#refilledAt = this.lastSeen;
+  }
+
+  get server(): ServerView {
+    return this.#env.view;
   }
 
   /** Bytes waiting to be written to this client. */
@@ -73,39 +92,100 @@ export class Connection {
     return this.#closing;
   }
 
-  /**
-   * Queues one text frame. A client whose queue passes `maxQueueBytes` is closed (4008) rather than allowed to
-   * grow the server's memory.
-   */
+  /** The memberships, for the hub. */
+  get memberships(): readonly Membership[] {
+    return this.#memberships;
+  }
+
+  join(group: string, tail?: Buffer): Membership {
+    const membership = this.#env.hub.join(this, group, tail, this.#memberships.length);
+    this.#memberships.push(membership);
+    return membership;
+  }
+
+  leave(membership: Membership): void {
+    const list = this.#memberships;
+    const i = membership.index;
+    if (list[i] !== membership) return;
+    const last = list.pop() as Membership;
+    if (last !== membership) {
+      last.index = i;
+      list[i] = last;
+    }
+    this.#env.hub.leave(membership);
+  }
+
+  /** Sends one frame; a client whose queue passes `maxQueueBytes` is closed (4008) instead. */
   send(frame: Buffer | string): boolean {
-    if (this.#closing) {
-      this.#stats.sendErrors++;
-      return false;
-    }
-    if (this.#socket.bufferedAmount + frame.length > this.#limits.maxQueueBytes) {
-      this.#stats.sendErrors++;
-      this.#stats.slowConsumers++;
-      this.close(CloseCode.SlowConsumer, 'slow consumer');
-      return false;
-    }
+    if (!this.#admitOutbound(frame.length)) return false;
     this.#socket.send(frame);
-    this.#stats.sent++;
     return true;
   }
 
-  /** Counts an incoming application message against the rate limit (token bucket). */
-  admit(now: number): Admission {
+  /** Sends `head` + `tail` as one frame without copying (fan-out). */
+  sendParts(head: Buffer, tail: Buffer | undefined): boolean {
+    if (!this.#admitOutbound(head.length + (tail?.length ?? 0))) return false;
+    this.#socket.sendParts(head, tail);
+    return true;
+  }
+
+  #admitOutbound(bytes: number): boolean {
+    const stats = this.#env.stats;
+    if (this.#closing) {
+      stats.sendErrors++;
+      return false;
+    }
+    if (this.#socket.bufferedAmount + bytes > this.#env.limits.maxQueueBytes) {
+      stats.sendErrors++;
+      stats.slowConsumers++;
+      this.close(CloseCode.SlowConsumer, 'slow consumer');
+      return false;
+    }
+    stats.sent++;
+    return true;
+  }
+
+  /** A frame from the client: rate-limited, then handed to the dialect in order (async handlers hold later frames back). */
+  receive(frame: string, now: number): void {
+    this.#env.stats.received++;
     this.lastSeen = now;
-    const { messagesPerSecond, burst } = this.#limits;
+    const handler = this.handler;
+    if (handler === undefined) return;
+    const { messagesPerSecond, burst } = this.#env.limits;
     this.#tokens = Math.min(burst, this.#tokens + ((now - this.#refilledAt) * messagesPerSecond) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      this.#strikes = 0;
-      return 'accept';
+    if (this.#tokens < 1) {
+      if (++this.#strikes > MAX_STRIKES) this.close(CloseCode.RateLimited, 'rate limit exceeded');
+      else handler.rateLimited();
+      return;
     }
-    this.#strikes++;
-    return this.#strikes > MAX_STRIKES ? 'close' : 'reject';
+    this.#tokens -= 1;
+    this.#strikes = 0;
+    if (this.#queue !== undefined) {
+      this.#queue = this.#queue.then(() => this.#handle(handler, frame));
+      return;
+    }
+    const pending = this.#handle(handler, frame);
+    if (pending !== undefined) {
+      const queue: Promise<void> = pending.finally(() => {
+        if (this.#queue === queue) this.#queue = undefined;
+      });
+      this.#queue = queue;
+    }
+  }
+
+  #handle(handler: Handler, frame: string): Promise<void> | undefined {
+    try {
+      const result = handler.message(frame);
+      return result === undefined ? undefined : result.catch((err: unknown) => this.#failed(err));
+    } catch (err) {
+      this.#failed(err);
+      return undefined;
+    }
+  }
+
+  #failed(err: unknown): void {
+    this.#env.logger.error({ err, dialect: this.dialect }, 'dialect handler failed');
   }
 
   /** Closes with a code from {@link CloseCode}; the socket is destroyed if the handshake does not finish. */
@@ -113,13 +193,17 @@ export class Connection {
     if (this.#closing) return;
     this.#closing = true;
     this.#socket.close(code, reason);
-    this.#graceTimer = setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS);
-    this.#graceTimer.unref();
+    const socket = this.#socket;
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Records that the socket is gone (either side closed it). */
+  /** The socket is gone (either side closed it): leave every group, deregister, tell the dialect. */
   closed(): void {
     this.#closing = true;
-    clearTimeout(this.#graceTimer);
+    const hub = this.#env.hub;
+    for (const membership of this.#memberships) hub.leave(membership);
+    this.#memberships = [];
+    this.#env.registry.remove(this);
+    this.handler?.closed();
   }
 }

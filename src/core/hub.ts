@@ -23,34 +23,34 @@ export class Hub {
     this.#renderers = renderers;
   }
 
-  /** Adds `conn` to `group`; `tail` is appended to the group's frames for this member. */
-  join(conn: Connection, group: string, tail?: Buffer): Membership {
-    const membership: Membership = { conn, group, tail };
+  /**
+   * Adds a membership of `conn` to `group` (the connection keeps its own list; call through
+   * `Connection.join`). `index` is its position in that list.
+   */
+  join(conn: Connection, group: string, tail: Buffer | undefined, index: number): Membership {
     let members = this.#groups.get(group);
+    let name = group;
     if (members === undefined) {
       members = new Set();
       this.#groups.set(group, members);
       this.#layer.interest(group, true);
+    } else {
+      // Share one string per group: each member would otherwise hold its own copy of the name.
+      name = (members.values().next().value as Membership | undefined)?.group ?? group;
     }
+    const membership: Membership = { conn, group: name, tail, index };
     members.add(membership);
-    conn.memberships.add(membership);
     return membership;
   }
 
-  /** Removes one membership; the group disappears with its last member. */
+  /** Removes one membership (call through `Connection.leave`); the group disappears with its last member. */
   leave(membership: Membership): void {
-    membership.conn.memberships.delete(membership);
     const members = this.#groups.get(membership.group);
     if (members === undefined || !members.delete(membership)) return;
     if (members.size === 0) {
       this.#groups.delete(membership.group);
       this.#layer.interest(membership.group, false);
     }
-  }
-
-  /** Removes every membership of a connection (it closed). */
-  leaveAll(conn: Connection): void {
-    for (const membership of [...conn.memberships]) this.leave(membership);
   }
 
   /** Delivers to local members and hands the envelope to the layer for the other nodes. */
@@ -73,7 +73,7 @@ export class Hub {
           frames.set(m.conn.dialect, frame);
         }
         if (frame === undefined) continue;
-        m.conn.send(m.tail === undefined ? frame : Buffer.concat([frame, m.tail], frame.length + m.tail.length));
+        m.conn.sendParts(frame, m.tail);
       }
     }
   }

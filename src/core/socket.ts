@@ -1,6 +1,6 @@
 /**
- * The four things core and dialects need of a WebSocket. `transport/ws-socket.ts` implements it over `ws`;
- * tests may implement it with an array.
+ * What core needs of a WebSocket. `transport/ws-socket.ts` implements it over `ws`; tests may implement it with
+ * an array.
  *
  * @module
  */
@@ -9,7 +9,12 @@
 export interface Socket {
   /** Sends one text frame. */
   send(data: Buffer | string): void;
-  /** Bytes accepted by `send` and not yet handed to the kernel. */
+  /**
+   * Sends one text frame whose payload is `head` followed by `tail`, without copying either: fan-out writes the
+   * same `head` to every member.
+   */
+  sendParts(head: Buffer, tail: Buffer | undefined): void;
+  /** Bytes accepted and not yet handed to the kernel. */
   readonly bufferedAmount: number;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;

@@ -9,9 +9,9 @@
  */
 import type { Membership } from '../../core/connection.js';
 import type { Envelope } from '../../core/envelope.js';
-import { roomGroup } from '../../rooms/room.js';
+import { roomGroup, type Room } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
-import type { Dialect, Session } from '../dialect.js';
+import type { Dialect, Handler, Session } from '../dialect.js';
 import {
   DENIED,
   SUCCESS,
@@ -35,38 +35,106 @@ export interface TemplarOptions {
   readonly status?: boolean;
 }
 
-/** A connection's live subscriptions, by requestId text then room key. One requestId may hold several rooms. */
-interface TemplarState {
-  readonly byRequestId: Map<string, Map<string, Membership>>;
-  count: number;
-}
-
 /** The group-name prefix of templar rooms, for counting them. */
 const ROOM_PREFIX = 'room:';
 
+/**
+ * One templar connection: its subscriptions by requestId text. A requestId usually holds one room, so that case
+ * stores the membership itself, not a collection.
+ */
+class TemplarConnection implements Handler {
+  readonly #session: Session;
+  readonly #options: Required<Omit<TemplarOptions, 'path'>>;
+  #byRequestId: Map<string, Membership | Membership[]> | undefined;
+  #count = 0;
+
+  constructor(session: Session, options: Required<Omit<TemplarOptions, 'path'>>) {
+    this.#session = session;
+    this.#options = options;
+  }
+
+  message(frame: string): void {
+    const session = this.#session;
+    const cmd = decodeTemplar(frame);
+    switch (cmd.kind) {
+      case 'ping':
+        session.send('pong');
+        return;
+      case 'status':
+        session.send(this.#options.status ? JSON.stringify(status(session)) : renderError(TemplarError.StatusDisabled));
+        return;
+      case 'error':
+        session.send(renderError(cmd.error, cmd.generic ? session.id : undefined));
+        return;
+      case 'subscribe':
+        session.send(this.#subscribe(cmd.room, cmd.requestId));
+        return;
+      case 'unsubscribe':
+        session.send(this.#unsubscribe(cmd.requestId));
+        return;
+    }
+  }
+
+  #subscribe(room: Room, requestId: string): string {
+    if (!this.#session.identity.rooms.allows(room)) return renderError(TemplarError.RoomNotFound);
+    const group = roomGroup(room);
+    const map = (this.#byRequestId ??= new Map());
+    const held = map.get(requestId);
+    const list = held === undefined ? [] : Array.isArray(held) ? held : [held];
+    // The same (requestId, room) again: already live, nothing to add.
+    if (list.some((m) => m.group === group)) return SUCCESS;
+    if (this.#count >= this.#options.maxSubscriptions) return renderError(TemplarError.TooManySubscriptions);
+    const membership = this.#session.join(group, Buffer.from(publishTail(requestId)));
+    map.set(requestId, held === undefined ? membership : [...list, membership]);
+    this.#count++;
+    return SUCCESS;
+  }
+
+  #unsubscribe(requestId: string): string {
+    const held = this.#byRequestId?.get(requestId);
+    if (held === undefined) return renderError(TemplarError.NotSubscribed);
+    // Every room subscribed under this requestId goes (high-templar left them behind: dossier §4.10).
+    const list = Array.isArray(held) ? held : [held];
+    for (const membership of list) this.#session.leave(membership);
+    this.#count -= list.length;
+    this.#byRequestId?.delete(requestId);
+    return SUCCESS;
+  }
+
+  rateLimited(): void {
+    this.#session.send(renderError(TemplarError.RateLimited));
+  }
+
+  closed(): void {
+    this.#byRequestId = undefined;
+    this.#count = 0;
+  }
+}
+
+function status(session: Session): TemplarStatus {
+  const { server } = session;
+  return {
+    open_connections: server.connections('templar'),
+    num_rooms: server.groups(ROOM_PREFIX),
+    online_since: naiveLocalIso(server.stats.onlineSince),
+    rabbitmq_messages_received: server.stats.amqpReceived,
+    ws_messages_received: server.stats.received,
+    ws_messages_send: server.stats.sent,
+    ws_messages_send_error: server.stats.sendErrors,
+    ws_messages_send_queued: server.queuedBytes('templar'),
+  };
+}
+
 /** Creates the templar dialect. */
-export function createTemplarDialect(options: TemplarOptions = {}): Dialect<TemplarState> {
-  const maxSubscriptions = options.maxSubscriptions ?? 10_000;
-  const statusEnabled = options.status ?? true;
-
-  const status = (session: Session): TemplarStatus => ({
-    open_connections: session.server.connections('templar'),
-    num_rooms: session.server.groups(ROOM_PREFIX),
-    online_since: naiveLocalIso(session.server.stats.onlineSince),
-    rabbitmq_messages_received: session.server.stats.amqpReceived,
-    ws_messages_received: session.server.stats.received,
-    ws_messages_send: session.server.stats.sent,
-    ws_messages_send_error: session.server.stats.sendErrors,
-    ws_messages_send_queued: session.server.queuedBytes('templar'),
-  });
-
+export function createTemplarDialect(options: TemplarOptions = {}): Dialect {
+  const resolved = { maxSubscriptions: options.maxSubscriptions ?? 10_000, status: options.status ?? true };
   return {
     name: 'templar',
     path: options.path ?? '/ws/',
 
     open(session) {
       session.send(renderGreeting(session.identity.rooms.allowed));
-      return { byRequestId: new Map(), count: 0 };
+      return new TemplarConnection(session, resolved);
     },
 
     deny() {
@@ -74,68 +142,8 @@ export function createTemplarDialect(options: TemplarOptions = {}): Dialect<Temp
       return { frame: DENIED, code: CloseCode.Normal, reason: 'not authorized' };
     },
 
-    message(session, state, frame) {
-      const cmd = decodeTemplar(frame);
-      switch (cmd.kind) {
-        case 'ping':
-          session.send('pong');
-          return;
-        case 'status':
-          session.send(statusEnabled ? JSON.stringify(status(session)) : renderError(TemplarError.StatusDisabled));
-          return;
-        case 'error':
-          session.send(renderError(cmd.error, cmd.generic ? session.id : undefined));
-          return;
-        case 'subscribe': {
-          if (!session.identity.rooms.allows(cmd.room)) {
-            session.send(renderError(TemplarError.RoomNotFound));
-            return;
-          }
-          let rooms = state.byRequestId.get(cmd.requestId);
-          if (rooms?.has(cmd.room.key) === true) {
-            session.send(SUCCESS); // the same (requestId, room) again: already live, nothing to add
-            return;
-          }
-          if (state.count >= maxSubscriptions) {
-            session.send(renderError(TemplarError.TooManySubscriptions));
-            return;
-          }
-          if (rooms === undefined) {
-            rooms = new Map();
-            state.byRequestId.set(cmd.requestId, rooms);
-          }
-          rooms.set(cmd.room.key, session.join(roomGroup(cmd.room), Buffer.from(publishTail(cmd.requestId))));
-          state.count++;
-          session.send(SUCCESS);
-          return;
-        }
-        case 'unsubscribe': {
-          const rooms = state.byRequestId.get(cmd.requestId);
-          if (rooms === undefined) {
-            session.send(renderError(TemplarError.NotSubscribed));
-            return;
-          }
-          // Every room subscribed under this requestId goes (high-templar left them behind: dossier §4.10).
-          for (const membership of rooms.values()) session.leave(membership);
-          state.count -= rooms.size;
-          state.byRequestId.delete(cmd.requestId);
-          session.send(SUCCESS);
-          return;
-        }
-      }
-    },
-
-    rateLimited(session) {
-      session.send(renderError(TemplarError.RateLimited));
-    },
-
     render(envelope: Envelope) {
       return Buffer.from(renderPublishHead(envelope.data));
-    },
-
-    closed(_session, state) {
-      state.byRequestId.clear();
-      state.count = 0;
     },
   };
 }

@@ -1,0 +1,80 @@
+/**
+ * Processes of a benchmark run: peers and load generators, their CPU time and resident memory (from /proc).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Command, Reply } from '../loadgen.js';
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** Starts a peer with a raised file-descriptor limit; resolves with its port once it prints READY. */
+export function startPeer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec "${process.execPath}" --expose-gc --import tsx ${script}`], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]) });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+/** A load generator process, driven by request/reply over IPC. */
+export class LoadGen {
+  readonly child: ChildProcess;
+  received = 0;
+  #waiting: ((r: Reply) => void)[] = [];
+
+  constructor() {
+    this.child = fork(new URL('../loadgen.ts', import.meta.url).pathname, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (r: Reply) => {
+      if (r.op === 'progress') this.received = r.received;
+      else this.#waiting.shift()?.(r);
+    });
+  }
+
+  ask<R extends Reply>(cmd: Command): Promise<R> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve as (r: Reply) => void);
+      this.child.send(cmd);
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** Resident set size in bytes. */
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Measures the CPU share (percent of one core) of each pid over `fn`. */
+export async function cpuDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[]; seconds: number }> {
+  const before = pids.map(cpuSeconds);
+  const t0 = performance.now();
+  const result = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  return { result, cpu: pids.map((p, i) => (100 * (cpuSeconds(p) - (before[i] as number))) / seconds), seconds };
+}

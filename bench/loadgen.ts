@@ -1,0 +1,154 @@
+/**
+ * A load-generator process: raw TCP WebSocket clients on loopback that count frames and, when asked, time them.
+ * Driven over IPC by bench/main.ts. Speaks just enough of each peer's protocol to join the benchmark room.
+ */
+import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { FrameReader, clientFrame, upgradeRequest } from './lib/frames.js';
+
+export type PeerKind = 'roomcast' | 'bare-ws' | 'socket.io';
+
+export type Command =
+  | { op: 'connect'; kind: PeerKind; port: number; count: number; concurrency: number; rooms: number; localAddress?: string }
+  | { op: 'reset'; latency: boolean; progressMs?: number }
+  | { op: 'stats' }
+  | { op: 'close' };
+
+export type Reply =
+  | { op: 'connected'; ok: number; failed: number; ms: number; error?: string }
+  | { op: 'stats'; received: number; latencies: number[]; open: number }
+  | { op: 'reset' }
+  | { op: 'progress'; received: number }
+  | { op: 'closed' };
+
+const now = (): number => performance.timeOrigin + performance.now();
+const MAX_SAMPLES = 500_000;
+
+let received = 0;
+let timing = false;
+let progress: NodeJS.Timeout | undefined;
+let samples = new Float64Array(MAX_SAMPLES);
+let sampled = 0;
+const sockets = new Set<Socket>();
+
+/** The publish timestamp `"t":<ms>` in a payload, or NaN. */
+function stamp(payload: Buffer): number {
+  const i = payload.indexOf('"t":');
+  if (i === -1) return NaN;
+  let j = i + 4;
+  while (j < payload.length && payload[j] !== 0x2c && payload[j] !== 0x7d) j++;
+  return Number(payload.toString('latin1', i + 4, j));
+}
+
+function onPublish(payload: Buffer): void {
+  received++;
+  if (!timing) return;
+  const t = stamp(payload);
+  if (!Number.isNaN(t) && sampled < MAX_SAMPLES) samples[sampled++] = now() - t;
+}
+
+const ROOMS = (n: number): string[] => Array.from({ length: n }, (_, i) => (i === 0 ? 'bench' : `extra-${i}`));
+
+/** Opens one client; resolves when it has joined its rooms. */
+function open(kind: PeerKind, port: number, rooms: number, localAddress?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) });
+    sock.setNoDelay(true);
+    let joined = false;
+    let pending = rooms;
+    const done = (err?: Error): void => {
+      if (joined) return;
+      joined = true;
+      if (err) {
+        sock.destroy();
+        reject(err);
+      } else resolve();
+    };
+    const send = (text: string): void => void sock.write(clientFrame(text));
+    const reader = new FrameReader(
+      (status) => {
+        if (status !== 101) return done(new Error(`upgrade answered ${status}`));
+        if (kind === 'bare-ws') done();
+      },
+      (opcode, payload) => {
+        if (opcode === 0x8) return void sock.end();
+        if (opcode !== 0x1) return;
+        if (joined) {
+          if (kind === 'socket.io' && payload.length === 1 && payload[0] === 0x32) return send('3'); // ping → pong
+          return onPublish(payload);
+        }
+        const text = payload.toString();
+        if (kind === 'roomcast') {
+          if (text.startsWith('{"is_authorized":true')) {
+            ROOMS(rooms).forEach((r, i) => send(JSON.stringify({ type: 'subscribe', room: { bench: r }, requestId: `s${i}` })));
+          } else if (text === '{"code":"success"}') {
+            if (--pending === 0) done();
+          } else done(new Error(`unexpected ${text.slice(0, 80)}`));
+        } else if (kind === 'socket.io') {
+          if (text.startsWith('0{')) send('40');
+          else if (text.startsWith('40')) send(`421["join",${JSON.stringify(ROOMS(rooms))}]`);
+          else if (text.startsWith('431')) done();
+          else if (text === '2') send('3');
+        }
+      },
+    );
+    sock.on('data', (chunk: Buffer) => reader.push(chunk));
+    sock.on('error', (err) => done(err));
+    sock.on('close', () => {
+      sockets.delete(sock);
+      done(new Error('closed before joining'));
+    });
+    sockets.add(sock);
+    const path = kind === 'roomcast' ? '/ws/?token=bench' : kind === 'socket.io' ? '/socket.io/?EIO=4&transport=websocket' : '/';
+    sock.write(upgradeRequest(`127.0.0.1:${port}`, path));
+  });
+}
+
+async function connectMany(cmd: Extract<Command, { op: 'connect' }>): Promise<Reply> {
+  const t0 = now();
+  let ok = 0;
+  let failed = 0;
+  let next = 0;
+  let error: string | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < cmd.count) {
+      next++;
+      try {
+        await open(cmd.kind, cmd.port, cmd.rooms, cmd.localAddress);
+        ok++;
+      } catch (err) {
+        failed++;
+        error ??= (err as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(cmd.concurrency, cmd.count) }, worker));
+  return { op: 'connected', ok, failed, ms: now() - t0, ...(error ? { error } : {}) };
+}
+
+process.on('message', (cmd: Command) => {
+  const reply = (r: Reply): void => void process.send?.(r);
+  switch (cmd.op) {
+    case 'connect':
+      void connectMany(cmd).then(reply);
+      return;
+    case 'reset':
+      received = 0;
+      sampled = 0;
+      timing = cmd.latency;
+      clearInterval(progress);
+      if (cmd.progressMs !== undefined) progress = setInterval(() => reply({ op: 'progress', received }), cmd.progressMs);
+      if (samples.length !== MAX_SAMPLES) samples = new Float64Array(MAX_SAMPLES);
+      reply({ op: 'reset' });
+      return;
+    case 'stats':
+      reply({ op: 'stats', received, latencies: Array.from(samples.subarray(0, sampled)), open: sockets.size });
+      return;
+    case 'close':
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      reply({ op: 'closed' });
+      return;
+  }
+});
+process.on('disconnect', () => process.exit(0));

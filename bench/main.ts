@@ -1,0 +1,151 @@
+/**
+ * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws]`: roomcast against a bare `ws` broadcast loop and
+ * Socket.IO 4, side by side in one run, on loopback only, bounded in count and time. Each peer runs in its own
+ * process; two load-generator processes hold raw TCP WebSocket clients. Prints progress, then a table with
+ * ratios; writes bench/results/<time>.json and .svg (and latest.*).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import type { PeerKind, Reply } from './loadgen.js';
+import { LoadGen, cpuDuring, rssBytes, startPeer } from './lib/proc.js';
+import { Publisher, type Target } from './lib/publisher.js';
+import { chart, percentile, table, type PeerResult } from './lib/report.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' } } });
+const quick = values.quick === true;
+const BIG = quick ? 2000 : 10_000;
+const SMALL = 1000;
+const SECONDS = quick ? 2 : 8;
+const LATENCY_RATE = 40; // publishes/s at SMALL members: 40,000 deliveries/s, below every peer's capacity
+
+interface Peer {
+  readonly name: string;
+  readonly kind: PeerKind;
+  readonly script: string;
+  readonly rooms: number;
+  target(port: number): Target;
+}
+const PEERS: Peer[] = [
+  { name: 'roomcast', kind: 'roomcast', script: 'bench/peers/roomcast.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
+  { name: 'bare-ws', kind: 'bare-ws', script: 'bench/peers/bare-ws.ts', rooms: 1, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
+  { name: 'socket.io', kind: 'socket.io', script: 'bench/peers/socketio.ts', rooms: 3, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
+];
+const chosen = values.peers === undefined ? PEERS : PEERS.filter((p) => values.peers?.split(',').includes(p.name));
+
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The stub backend every peer asks once per connection. */
+async function stubBackend(): Promise<Server> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"allowed_rooms":[{"bench":"*"}]}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+/** RSS after two full collections, and the JS heap in use (from the peer's own process.memoryUsage()). */
+async function gcAndRss(port: number, pid: number): Promise<{ rss: number; heap: number }> {
+  await fetch(`http://127.0.0.1:${port}/gc`, { method: 'POST' });
+  await sleep(300);
+  const usage = (await (await fetch(`http://127.0.0.1:${port}/gc`, { method: 'POST' })).json()) as { heapUsed: number; heapTotal: number; external: number };
+  await sleep(200);
+  if (process.env.BENCH_DEBUG) say(`  memory: ${JSON.stringify(usage)} rss ${rssBytes(pid)}`);
+  return { rss: rssBytes(pid), heap: usage.heapUsed + usage.external };
+}
+
+async function connectAll(gens: LoadGen[], peer: Peer, port: number, count: number): Promise<number> {
+  const replies = await Promise.all(
+    gens.map((g, i) =>
+      g.ask<Extract<Reply, { op: 'connected' }>>({ op: 'connect', kind: peer.kind, port, count: Math.ceil(count / gens.length), concurrency: 50, rooms: peer.rooms, localAddress: `127.0.0.${i + 2}` }),
+    ),
+  );
+  const failed = replies.reduce((n, r) => n + r.failed, 0);
+  if (failed > 0) throw new Error(`${peer.name}: ${failed} connections failed (${replies.find((r) => r.error)?.error})`);
+  return (replies.reduce((n, r) => n + r.ok, 0) / Math.max(...replies.map((r) => r.ms))) * 1000;
+}
+
+async function throughput(gens: LoadGen[], pub: Publisher, members: number, pids: number[]): Promise<{ rate: number; cpu: number[] }> {
+  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
+  const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
+  const window = Math.max(8, Math.round(50_000 / members));
+  await pub.closedLoop(500, members, window, delivered); // warm-up
+  const start = delivered();
+  const { cpu, seconds } = await cpuDuring(pids, () => pub.closedLoop(SECONDS * 1000, members, window, delivered));
+  const rate = (delivered() - start) / seconds;
+  while (pub.inflight > 0) await sleep(5);
+  await sleep(300);
+  return { rate, cpu };
+}
+
+async function latency(gens: LoadGen[], pub: Publisher, members: number): Promise<PeerResult['latency']> {
+  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
+  const before = pub.published;
+  await pub.fixedRate(SECONDS * 1000, LATENCY_RATE);
+  await sleep(500);
+  const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
+  const all = Float64Array.from(stats.flatMap((s) => s.latencies)).sort();
+  const expected = (pub.published - before) * members;
+  return { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected };
+}
+
+async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
+  say(`[${peer.name}] starting`);
+  const { child, port } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
+  const pid = child.pid as number;
+  const gens = [new LoadGen(), new LoadGen()];
+  const pub = new Publisher(peer.target(port));
+  try {
+    await connectAll(gens, peer, port, 20); // warm the code paths
+    await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
+    const idleMs = Number(process.env.BENCH_IDLE_MS ?? (quick ? 3000 : 6000));
+    await sleep(idleMs);
+    const rss0 = await gcAndRss(port, pid);
+    say(`[${peer.name}] connecting ${BIG} clients (bootstrap round-trip each, ${peer.rooms} room(s) each)`);
+    const connects = await connectAll(gens, peer, port, BIG);
+    // Idle means idle: give every peer the same quiet time, in which V8 shrinks what the connect burst grew.
+    await sleep(idleMs);
+    const rss1 = await gcAndRss(port, pid);
+    const rssPerConn = (rss1.rss - rss0.rss) / BIG;
+    const heapPerConn = (rss1.heap - rss0.heap) / BIG;
+    say(`[${peer.name}] ${connects.toFixed(0)} connects/s; ${(rssPerConn / 1024).toFixed(2)} KiB RSS per idle connection (JS heap + external: ${(heapPerConn / 1024).toFixed(2)} KiB)`);
+    const pids = [pid, ...gens.map((g) => g.child.pid as number)];
+    const big = await throughput(gens, pub, BIG, pids);
+    say(`[${peer.name}] fan-out to ${BIG}: ${big.rate.toFixed(0)} deliveries/s (CPU: server ${big.cpu[0]?.toFixed(0)}%, generators ${big.cpu.slice(1).map((c) => `${c.toFixed(0)}%`).join(' + ')})`);
+    await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
+    await sleep(500);
+    await connectAll(gens, peer, port, SMALL);
+    const small = await throughput(gens, pub, SMALL, pids);
+    say(`[${peer.name}] fan-out to ${SMALL}: ${small.rate.toFixed(0)} deliveries/s`);
+    const lat = await latency(gens, pub, SMALL);
+    say(`[${peer.name}] latency at ${LATENCY_RATE * SMALL} deliveries/s: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
+    return { name: peer.name, connectsPerSecond: connects, rssPerConnection: rssPerConn, heapPerConnection: heapPerConn, fanout: { [BIG]: big.rate, [SMALL]: small.rate }, cpu: big.cpu, latency: lat, publishFailures: pub.failures };
+  } finally {
+    pub.close();
+    gens.forEach((g) => g.stop());
+    child.kill('SIGKILL');
+    await sleep(300);
+  }
+}
+
+const backend = await stubBackend();
+const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
+say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, ${SECONDS} s per measurement, loopback only`);
+const results: PeerResult[] = [];
+for (const peer of chosen) results.push(await runPeer(peer, backendUrl));
+backend.close();
+
+const meta = { date: new Date().toISOString(), quick, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * SMALL, node: process.version, cpus: (await import('node:os')).cpus().length };
+process.stdout.write(`${table(results, meta)}\n`);
+const dir = new URL('./results/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+const stamp = meta.date.replace(/[:.]/g, '-');
+const json = JSON.stringify({ meta, results }, null, 2);
+const svg = chart(results, meta);
+for (const name of [stamp, 'latest']) {
+  writeFileSync(`${dir}${name}.json`, json);
+  writeFileSync(`${dir}${name}.svg`, svg);
+}
+say(`wrote bench/results/${stamp}.json and .svg (and latest.*)`);
