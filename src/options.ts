@@ -9,6 +9,7 @@ import type { AuthStrategy } from './auth/strategy.js';
 import type { Dialect } from './dialects/dialect.js';
 import type { TemplarOptions } from './dialects/templar/index.js';
 import type { Layer } from './layers/layer.js';
+import type { QueuePolicy } from './core/connection.js';
 import type { Logger } from './log.js';
 import type { AmqpTriggerOptions } from './triggers/amqp.js';
 
@@ -60,8 +61,13 @@ export interface ServerOptions {
   readonly allowOrigins?: readonly string[];
   /** Largest client frame; a larger one closes the connection with 1009. @default 65536 */
   readonly maxFrameBytes?: number;
-  /** Bytes queued for one client before it is closed as a slow consumer (4008). @default 1048576 */
+  /** Bytes queued for one client before the queue policy applies. @default 1048576 */
   readonly maxQueueBytes?: number;
+  /**
+   * A full queue closes the client as a slow consumer (4008, it reconnects and refetches), or drops its oldest
+   * fan-out frames (replies are never dropped). @default 'close'
+   */
+  readonly queuePolicy?: QueuePolicy;
   /** Messages one client may send per second (sustained) and in a burst. @default { perSecond: 100, burst: 2000 } */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   /** Close a connection that sent nothing for this long; `0` never. @default 300000 (high-templar's 300 s) */
@@ -82,6 +88,7 @@ export const DEFAULTS = {
   maxTriggerBytes: 1024 * 1024,
   maxFrameBytes: 64 * 1024,
   maxQueueBytes: 1024 * 1024,
+  queuePolicy: 'close',
   rateLimit: { perSecond: 100, burst: 2000 },
   idleTimeoutMs: 300_000,
   shutdownGraceMs: 5000,

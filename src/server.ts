@@ -31,6 +31,7 @@ import { roomGroup, toRoom } from './rooms/room.js';
 import type { AmqpTriggerSource } from './triggers/amqp.js';
 import { decodeTrigger, type Trigger } from './triggers/decode.js';
 import { nodeHttpGet } from './transport/http-client.js';
+import { createMetrics } from './transport/metrics.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 import { WsSocket } from './transport/ws-socket.js';
@@ -91,6 +92,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   const rate = options.rateLimit ?? DEFAULTS.rateLimit;
   const limits = {
     maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
+    queuePolicy: options.queuePolicy ?? DEFAULTS.queuePolicy,
     messagesPerSecond: rate.perSecond,
     burst: rate.burst,
   };
@@ -200,6 +202,13 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
       health,
       logger,
       inflight,
+      metrics: createMetrics({
+        stats,
+        connections: () => registry.count(),
+        groups: () => hub.countGroups(),
+        queuedBytes: () => [...registry].reduce((n, c) => n + c.queuedBytes, 0),
+        layerUp: () => layer.status().ok,
+      }),
     });
     if (options.routes !== undefined) await options.routes(app);
   })();

@@ -161,6 +161,8 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   if (s.get('api-url') !== undefined && s.get('allow-anonymous') === true) {
     problems.push('--allow-anonymous and --api-url exclude each other: the backend decides who is authorized');
   }
+  const policy = s.get('queue-policy');
+  if (policy !== undefined && policy !== 'close' && policy !== 'drop-oldest') problems.push(`--queue-policy: "${String(policy)}" is not close or drop-oldest`);
   if (s.get('trigger-secret') === '') problems.push('--trigger-secret: must not be empty');
 }
 

@@ -37,6 +37,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'idle-timeout', type: 'int', arg: 'SECONDS', default: '300', help: 'close connections silent this long (0 never)' },
   { name: 'max-frame-bytes', type: 'int', arg: 'N', default: '65536', help: 'largest client frame; larger closes with 1009' },
   { name: 'max-queue-bytes', type: 'int', arg: 'N', default: '1048576', help: 'bytes queued for a client before it is closed as a slow consumer (4008)' },
+  { name: 'queue-policy', type: 'string', arg: 'POLICY', default: 'close', help: 'when a client\'s queue is full: close (4008) or drop-oldest (its oldest fan-out frames)' },
   { name: 'rate-limit', type: 'int', arg: 'N', default: '100', help: 'messages per second a client may send, sustained' },
   { name: 'rate-burst', type: 'int', arg: 'N', default: '2000', help: 'messages a client may send in a burst' },
   { name: 'max-subscriptions', type: 'int', arg: 'N', default: '10000', help: 'subscriptions per connection' },

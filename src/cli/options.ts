@@ -38,6 +38,7 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     idleTimeoutMs: idle === undefined ? undefined : idle * 1000,
     maxFrameBytes: int('max-frame-bytes'),
     maxQueueBytes: int('max-queue-bytes'),
+    queuePolicy: str('queue-policy') as ServerOptions['queuePolicy'],
     ...(int('rate-limit') !== undefined || int('rate-burst') !== undefined
       ? { rateLimit: { perSecond: int('rate-limit') ?? 100, burst: int('rate-burst') ?? 2000 } }
       : {}),

@@ -14,10 +14,14 @@ import type { Socket } from './socket.js';
 import type { Stats } from './stats.js';
 import type { Logger } from '../log.js';
 
+/** What happens when a client's queue is full: close it (4008), or drop its oldest fan-out frames. */
+export type QueuePolicy = 'close' | 'drop-oldest';
+
 /** Per-connection limits. */
 export interface ConnectionLimits {
-  /** Bytes queued for a client before it counts as a slow consumer and is closed with 4008. */
+  /** Bytes queued for a client before the queue policy applies. */
   readonly maxQueueBytes: number;
+  readonly queuePolicy: QueuePolicy;
   /** Messages a client may send per second, sustained. */
   readonly messagesPerSecond: number;
   /** Messages a client may send in a burst above the sustained rate. */
@@ -38,10 +42,17 @@ export interface ConnectionEnv {
 export interface Membership {
   readonly conn: Connection;
   readonly group: string;
-  /** Bytes appended to the group's rendered frame for this member (templar: its requestId), if any. */
-  readonly tail: Buffer | undefined;
+  /**
+   * Text appended to the group's rendered frame for this member (templar: its requestId), if any. A string, not
+   * a Buffer: the socket encodes it while writing, and an idle subscription costs no Buffer object.
+   */
+  readonly tail: string | undefined;
+  /** UTF-8 length of `tail`. */
+  readonly tailBytes: number;
   /** Position in the connection's membership list (for O(1) removal). */
   index: number;
+  /** Position in the hub's member list of its group. */
+  slot: number;
 }
 
 // Rejected messages tolerated (each answered with an error) before a flooding client is closed.
@@ -66,6 +77,8 @@ export class Connection implements Session {
   #strikes = 0;
   #closing = false;
   #queue: Promise<void> | undefined;
+  /** Fan-out frames held back while the socket is backed up (drop-oldest policy only; absent otherwise). */
+  #held: { frames: (Buffer | string | undefined)[]; bytes: number; first: number } | undefined;
 
   constructor(id: string, dialect: string, identity: Identity, socket: Socket, env: ConnectionEnv) {
     this.id = id;
@@ -97,7 +110,7 @@ export class Connection implements Session {
     return this.#memberships;
   }
 
-  join(group: string, tail?: Buffer): Membership {
+  join(group: string, tail?: string): Membership {
     const membership = this.#env.hub.join(this, group, tail, this.#memberships.length);
     this.#memberships.push(membership);
     return membership;
@@ -122,11 +135,60 @@ export class Connection implements Session {
     return true;
   }
 
-  /** Sends `head` + `tail` as one frame without copying (fan-out). */
-  sendParts(head: Buffer, tail: Buffer | undefined): boolean {
-    if (!this.#admitOutbound(head.length + (tail?.length ?? 0))) return false;
-    this.#socket.sendParts(head, tail);
+  /** Sends `head` + `tail` as one frame without copying `head` (fan-out). */
+  sendParts(head: Buffer, tail: string | undefined, tailBytes: number): boolean {
+    const bytes = head.length + tailBytes;
+    if (this.#env.limits.queuePolicy === 'drop-oldest' && !this.#closing) return this.#sendOrHold(head, tail, tailBytes);
+    if (!this.#admitOutbound(bytes)) return false;
+    this.#socket.sendParts(head, tail, tailBytes);
     return true;
+  }
+
+  /**
+   * drop-oldest: while the socket holds less than half the limit, frames go straight to it; beyond, they wait
+   * here (flushed on drain), and when the total would pass the limit the oldest waiting frames are dropped.
+   */
+  #sendOrHold(head: Buffer, tail: string | undefined, tailBytes: number): boolean {
+    const { stats, limits } = this.#env;
+    const half = limits.maxQueueBytes / 2;
+    const bytes = head.length + tailBytes;
+    if (this.#held === undefined) {
+      if (this.#socket.bufferedAmount + bytes <= half) {
+        stats.sent++;
+        this.#socket.sendParts(head, tail, tailBytes);
+        return true;
+      }
+      this.#held = { frames: [], bytes: 0, first: 0 };
+      this.#socket.onceDrained(() => this.#flushHeld());
+    }
+    const held = this.#held;
+    held.frames.push(head, tail);
+    held.bytes += bytes;
+    while (held.bytes > half && held.first < held.frames.length - 2) {
+      const h = held.frames[held.first] as Buffer;
+      const t = held.frames[held.first + 1] as string | undefined;
+      held.frames[held.first] = held.frames[held.first + 1] = undefined;
+      held.first += 2;
+      held.bytes -= h.length + (t === undefined ? 0 : Buffer.byteLength(t));
+      stats.dropped++;
+    }
+    // A client that never drains must not grow the list of dropped slots.
+    if (held.first > 1024 && held.first * 2 > held.frames.length) {
+      held.frames = held.frames.slice(held.first);
+      held.first = 0;
+    }
+    return true;
+  }
+
+  #flushHeld(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held === undefined || this.#closing) return;
+    for (let i = held.first; i < held.frames.length; i += 2) {
+      const head = held.frames[i] as Buffer;
+      const tail = held.frames[i + 1] as string | undefined;
+      this.sendParts(head, tail, tail === undefined ? 0 : Buffer.byteLength(tail));
+    }
   }
 
   #admitOutbound(bytes: number): boolean {
@@ -200,6 +262,7 @@ export class Connection implements Session {
   /** The socket is gone (either side closed it): leave every group, deregister, tell the dialect. */
   closed(): void {
     this.#closing = true;
+    this.#held = undefined;
     const hub = this.#env.hub;
     for (const membership of this.#memberships) hub.leave(membership);
     this.#memberships = [];

@@ -29,7 +29,9 @@ export interface Session {
   /** Sends one text frame to this client. */
   send(frame: string | Buffer): boolean;
   /** Joins a group; `tail` is appended to the group's frames for this membership. */
-  join(group: string, tail?: Buffer): Membership;
+  join(group: string, tail?: string): Membership;
+  /** This connection's memberships, in no particular order. */
+  readonly memberships: readonly Membership[];
   /** Leaves a group joined with {@link join}. */
   leave(membership: Membership): void;
   /** Closes the connection with a code of `CloseCode`. */

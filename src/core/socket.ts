@@ -10,12 +10,14 @@ export interface Socket {
   /** Sends one text frame. */
   send(data: Buffer | string): void;
   /**
-   * Sends one text frame whose payload is `head` followed by `tail`, without copying either: fan-out writes the
-   * same `head` to every member.
+   * Sends one text frame whose payload is `head` followed by `tail` (`tailBytes` long in UTF-8), without
+   * copying `head`: fan-out writes the same `head` to every member.
    */
-  sendParts(head: Buffer, tail: Buffer | undefined): void;
+  sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void;
   /** Bytes accepted and not yet handed to the kernel. */
   readonly bufferedAmount: number;
+  /** Calls `listener` once when the bytes buffered so far have been handed to the kernel. */
+  onceDrained(listener: () => void): void;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
   /** Destroys the connection at once, without a handshake. */

@@ -19,6 +19,8 @@ export interface Stats {
   httpTriggers: number;
   /** Connections closed because their outbound queue overflowed. */
   slowConsumers: number;
+  /** Fan-out frames dropped (oldest first) from overflowing queues, under the `drop-oldest` policy. */
+  dropped: number;
 }
 
 /** Fresh counters. */
@@ -31,5 +33,6 @@ export function createStats(): Stats {
     amqpReceived: 0,
     httpTriggers: 0,
     slowConsumers: 0,
+    dropped: 0,
   };
 }

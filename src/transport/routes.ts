@@ -1,10 +1,11 @@
 /**
- * The HTTP routes beside the WebSocket endpoints: `/healthz` and the trigger (`POST /trigger/`, high-templar
+ * The HTTP routes beside the WebSocket endpoints: `/healthz`, `/metrics` and the trigger (`POST /trigger/`, high-templar
  * 2.x's endpoint, which django-binder's `trigger()` still posts to).
  *
  * @module
  */
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { refuseTrigger, type TriggerAuthOptions } from '../triggers/authorize.js';
 import { decodeTrigger, type Trigger } from '../triggers/decode.js';
@@ -19,12 +20,16 @@ export interface RoutesContext {
   /** The health report, and whether it is healthy (200) or not (503). */
   health(): { readonly ok: boolean; readonly report: object };
   readonly logger: Logger;
+  /** The Prometheus registry served at /metrics. */
+  readonly metrics: Registry;
   /** Counts in-flight triggers, so shutdown can wait for them. */
   inflight: { count: number };
 }
 
 /** Registers `/healthz` and the trigger route. */
 export async function registerRoutes(app: FastifyInstance, ctx: RoutesContext): Promise<void> {
+  app.get('/metrics', async (_req, reply) => reply.type(ctx.metrics.contentType).send(await ctx.metrics.metrics()));
+
   app.get('/healthz', async (_req, reply) => {
     const { ok, report } = ctx.health();
     return reply.code(ok ? 200 : 503).send(report);

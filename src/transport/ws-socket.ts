@@ -78,17 +78,21 @@ export class WsSocket implements Socket {
     this.#ws.send(data, TEXT);
   }
 
-  sendParts(head: Buffer, tail: Buffer | undefined): void {
+  sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
     const raw = this.#raw;
     if (this.#ws.readyState !== WebSocket.OPEN || !raw.writable) return;
     corkForThisTurn(raw);
-    raw.write(textFrameHeader(head.length + (tail === undefined ? 0 : tail.length)));
+    raw.write(textFrameHeader(head.length + tailBytes));
     raw.write(head);
     if (tail !== undefined) raw.write(tail);
   }
 
   get bufferedAmount(): number {
     return this.#ws.bufferedAmount;
+  }
+
+  onceDrained(listener: () => void): void {
+    this.#raw.once('drain', listener);
   }
 
   close(code: number, reason: string): void {

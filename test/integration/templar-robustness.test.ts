@@ -183,3 +183,42 @@ test('/healthz reports ok', async () => {
     assert.deepEqual((body.layer as Record<string, unknown>).kind, 'memory');
   });
 });
+
+test('/metrics exposes connections, frames and slow consumers in Prometheus format', async () => {
+  await withServer({}, async (rc) => {
+    const c = await ready(rc.wsUrl);
+    c.send('ping');
+    await c.nextText();
+    const text = await (await fetch(`${rc.url}/metrics`)).text();
+    assert.match(text, /^roomcast_connections 1$/m);
+    assert.match(text, /^roomcast_frames_received_total 1$/m);
+    assert.match(text, /^roomcast_frames_sent_total 2$/m);
+    assert.match(text, /^roomcast_slow_consumers_total 0$/m);
+    assert.match(text, /^# TYPE roomcast_frames_dropped_total counter$/m);
+    await c.close();
+  });
+});
+
+test('drop-oldest: a slow client loses its oldest frames, stays connected, and memory stays bounded', async () => {
+  await withServer({ maxQueueBytes: 256 * 1024, queuePolicy: 'drop-oldest' }, async (rc) => {
+    const slow = await ready(rc.wsUrl);
+    await slow.ask({ type: 'subscribe', room: { room: 'big' }, requestId: 's' });
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const payload = 'x'.repeat(16 * 1024);
+    const rssBefore = process.memoryUsage().rss;
+    for (let i = 0; i < 3000; i++) {
+      rc.server.publish([{ room: 'big' }], `${i}:${payload}`);
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(rc.server.stats.dropped > 0, 'frames were dropped');
+    assert.equal(rc.server.stats.slowConsumers, 0);
+    assert.ok(process.memoryUsage().rss - rssBefore < 150 * 1024 * 1024, 'memory stayed bounded');
+    const received: string[] = [];
+    slow.ws.on('message', (d: Buffer) => received.push(d.toString()));
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    // The newest frame always arrives; the client is still connected and answers.
+    await eventually(() => assert.ok(received.some((f) => f.includes('"2999:')), 'newest frame arrived'), 10_000);
+    assert.equal(slow.ws.readyState, WebSocket.OPEN);
+    await slow.close();
+  });
+});

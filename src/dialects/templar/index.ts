@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { Membership } from '../../core/connection.js';
 import type { Envelope } from '../../core/envelope.js';
 import { roomGroup, type Room } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
@@ -39,14 +38,13 @@ export interface TemplarOptions {
 const ROOM_PREFIX = 'room:';
 
 /**
- * One templar connection: its subscriptions by requestId text. A requestId usually holds one room, so that case
- * stores the membership itself, not a collection.
+ * One templar connection. Its subscriptions are its memberships: each carries the requestId as its publish
+ * tail, so no map per connection is needed (a scan of a connection's own subscriptions is cheap next to the
+ * memory a map would cost every idle connection).
  */
 class TemplarConnection implements Handler {
   readonly #session: Session;
   readonly #options: Required<Omit<TemplarOptions, 'path'>>;
-  #byRequestId: Map<string, Membership | Membership[]> | undefined;
-  #count = 0;
 
   constructor(session: Session, options: Required<Omit<TemplarOptions, 'path'>>) {
     this.#session = session;
@@ -67,48 +65,46 @@ class TemplarConnection implements Handler {
         session.send(renderError(cmd.error, cmd.generic ? session.id : undefined));
         return;
       case 'subscribe':
-        session.send(this.#subscribe(cmd.room, cmd.requestId));
+        session.send(this.#subscribe(cmd.room, publishTail(cmd.requestId)));
         return;
       case 'unsubscribe':
-        session.send(this.#unsubscribe(cmd.requestId));
+        session.send(this.#unsubscribe(publishTail(cmd.requestId)));
         return;
     }
   }
 
-  #subscribe(room: Room, requestId: string): string {
-    if (!this.#session.identity.rooms.allows(room)) return renderError(TemplarError.RoomNotFound);
+  #subscribe(room: Room, tail: string): string {
+    const session = this.#session;
+    if (!session.identity.rooms.allows(room)) return renderError(TemplarError.RoomNotFound);
     const group = roomGroup(room);
-    const map = (this.#byRequestId ??= new Map());
-    const held = map.get(requestId);
-    const list = held === undefined ? [] : Array.isArray(held) ? held : [held];
     // The same (requestId, room) again: already live, nothing to add.
-    if (list.some((m) => m.group === group)) return SUCCESS;
-    if (this.#count >= this.#options.maxSubscriptions) return renderError(TemplarError.TooManySubscriptions);
-    const membership = this.#session.join(group, Buffer.from(publishTail(requestId)));
-    map.set(requestId, held === undefined ? membership : [...list, membership]);
-    this.#count++;
+    if (session.memberships.some((m) => m.tail === tail && m.group === group)) return SUCCESS;
+    if (session.memberships.length >= this.#options.maxSubscriptions) return renderError(TemplarError.TooManySubscriptions);
+    session.join(group, tail);
     return SUCCESS;
   }
 
-  #unsubscribe(requestId: string): string {
-    const held = this.#byRequestId?.get(requestId);
-    if (held === undefined) return renderError(TemplarError.NotSubscribed);
+  #unsubscribe(tail: string): string {
+    const session = this.#session;
+    const list = session.memberships;
+    let found = false;
     // Every room subscribed under this requestId goes (high-templar left them behind: dossier §4.10).
-    const list = Array.isArray(held) ? held : [held];
-    for (const membership of list) this.#session.leave(membership);
-    this.#count -= list.length;
-    this.#byRequestId?.delete(requestId);
-    return SUCCESS;
+    // Backwards, because leaving moves the last membership into the freed slot.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i];
+      if (m !== undefined && m.tail === tail) {
+        session.leave(m);
+        found = true;
+      }
+    }
+    return found ? SUCCESS : renderError(TemplarError.NotSubscribed);
   }
 
   rateLimited(): void {
     this.#session.send(renderError(TemplarError.RateLimited));
   }
 
-  closed(): void {
-    this.#byRequestId = undefined;
-    this.#count = 0;
-  }
+  closed(): void {}
 }
 
 function status(session: Session): TemplarStatus {

@@ -1,0 +1,60 @@
+/**
+ * `GET /metrics` in Prometheus text format. Values are read from the server's counters at scrape time, so
+ * metrics cost nothing in the hot path.
+ *
+ * @module
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Stats } from '../core/stats.js';
+
+/** What the metrics read. */
+export interface MetricsSource {
+  readonly stats: Stats;
+  connections(): number;
+  groups(): number;
+  queuedBytes(): number;
+  layerUp(): boolean;
+}
+
+/** Creates the registry (one per server, never the global one). */
+export function createMetrics(source: MetricsSource): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
+  const { stats } = source;
+  const counter = (name: string, help: string, read: () => number): void => {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        // A Counter only grows: bring it up to the running total.
+        const value = read();
+        if (value > reported) this.inc(value - reported);
+        reported = value;
+      },
+    });
+  };
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  gauge('roomcast_connections', 'Open WebSocket connections on this node.', () => source.connections());
+  gauge('roomcast_groups', 'Groups (rooms) with at least one member on this node.', () => source.groups());
+  gauge('roomcast_queued_bytes', 'Bytes waiting in outbound queues on this node.', () => source.queuedBytes());
+  gauge('roomcast_layer_up', 'Whether the cross-node layer is healthy (1) or not (0).', () => (source.layerUp() ? 1 : 0));
+  counter('roomcast_frames_received_total', 'Application frames received from clients.', () => stats.received);
+  counter('roomcast_frames_sent_total', 'Frames written to clients.', () => stats.sent);
+  counter('roomcast_send_errors_total', 'Frames that could not be sent.', () => stats.sendErrors);
+  counter('roomcast_slow_consumers_total', 'Connections closed because their queue overflowed (4008).', () => stats.slowConsumers);
+  counter('roomcast_frames_dropped_total', 'Fan-out frames dropped by the drop-oldest queue policy.', () => stats.dropped);
+  counter('roomcast_http_triggers_total', 'Triggers received over HTTP.', () => stats.httpTriggers);
+  counter('roomcast_amqp_triggers_total', 'Triggers received over AMQP.', () => stats.amqpReceived);
+  return registry;
+}
