@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { PeerKind, Reply } from './loadgen.js';
-import { LoadGen, cpuDuring, rssBytes, startPeer } from './lib/proc.js';
+import { LoadGen, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
 import { Publisher, type Target } from './lib/publisher.js';
 import { chart, percentile, table, type PeerResult } from './lib/report.js';
 
@@ -18,7 +18,10 @@ const quick = values.quick === true;
 const BIG = quick ? 2000 : 10_000;
 const SMALL = 1000;
 const SECONDS = quick ? 2 : 8;
-const LATENCY_RATE = 40; // publishes/s at SMALL members: 40,000 deliveries/s, below every peer's capacity
+// Latency: 20,000 deliveries/s, well below every peer's capacity, offered as 200 publishes/s to 100 members, so a
+// generator's per-publish work (reading every member's socket) stays small next to the server's.
+const LATENCY_MEMBERS = 100;
+const LATENCY_RATE = 200;
 
 interface Peer {
   readonly name: string;
@@ -67,17 +70,22 @@ async function connectAll(gens: LoadGen[], peer: Peer, port: number, count: numb
   return (replies.reduce((n, r) => n + r.ok, 0) / Math.max(...replies.map((r) => r.ms))) * 1000;
 }
 
+/**
+ * Fan-out throughput: a burst of publishes sent as fast as the peer accepts them, timed from the first publish
+ * to the last frame received by the last member. Server-bound by construction (no feedback loop to starve it),
+ * and small enough per client (tens of KB) that no peer's queue limit applies.
+ */
 async function throughput(gens: LoadGen[], pub: Publisher, members: number, pids: number[]): Promise<{ rate: number; cpu: number[] }> {
-  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
+  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 5 })));
   const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
-  const window = Math.max(8, Math.round(50_000 / members));
-  await pub.closedLoop(500, members, window, delivered); // warm-up
-  const start = delivered();
-  const { cpu, seconds } = await cpuDuring(pids, () => pub.closedLoop(SECONDS * 1000, members, window, delivered));
-  const rate = (delivered() - start) / seconds;
-  while (pub.inflight > 0) await sleep(5);
+  const count = Math.max(20, Math.round(((quick ? 150_000 : 600_000) / members)));
+  await pub.burst(Math.max(5, Math.round(count / 10)), Math.max(5, Math.round(count / 10)) * members, delivered, 30_000); // warm-up
   await sleep(300);
-  return { rate, cpu };
+  const start = delivered();
+  const { result, cpu } = await cpuDuring(pids, () => pub.burst(count, start + count * members, delivered, 60_000));
+  if (!result.complete) say(`  WARNING: only ${delivered() - start} of ${count * members} frames arrived`);
+  await sleep(300);
+  return { rate: (delivered() - start) / result.seconds, cpu };
 }
 
 async function latency(gens: LoadGen[], pub: Publisher, members: number): Promise<PeerResult['latency']> {
@@ -100,12 +108,14 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
   try {
     await connectAll(gens, peer, port, 20); // warm the code paths
     await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
-    const idleMs = Number(process.env.BENCH_IDLE_MS ?? (quick ? 3000 : 6000));
+    // RSS is read before and after the connections, each time after the same quiet period (V8's memory
+    // reducer shrinks the heap in ~8 s steps once allocation stops) and two full collections. Peers run with
+    // a pinned young generation (lib/proc.ts), so the difference is the connections, not GC sizing.
+    const idleMs = Number(process.env.BENCH_IDLE_MS ?? (quick ? 3000 : 20_000));
     await sleep(idleMs);
     const rss0 = await gcAndRss(port, pid);
     say(`[${peer.name}] connecting ${BIG} clients (bootstrap round-trip each, ${peer.rooms} room(s) each)`);
     const connects = await connectAll(gens, peer, port, BIG);
-    // Idle means idle: give every peer the same quiet time, in which V8 shrinks what the connect burst grew.
     await sleep(idleMs);
     const rss1 = await gcAndRss(port, pid);
     const rssPerConn = (rss1.rss - rss0.rss) / BIG;
@@ -119,8 +129,14 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
     await connectAll(gens, peer, port, SMALL);
     const small = await throughput(gens, pub, SMALL, pids);
     say(`[${peer.name}] fan-out to ${SMALL}: ${small.rate.toFixed(0)} deliveries/s`);
-    const lat = await latency(gens, pub, SMALL);
-    say(`[${peer.name}] latency at ${LATENCY_RATE * SMALL} deliveries/s: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
+    await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
+    await sleep(500);
+    await connectAll(gens, peer, port, LATENCY_MEMBERS);
+    // Steady state: collect what the previous scenarios left behind (same for every peer) before timing.
+    await gcAndRss(port, pid);
+    await sleep(500);
+    const lat = await latency(gens, pub, LATENCY_MEMBERS);
+    say(`[${peer.name}] latency at ${LATENCY_RATE} publishes/s to ${LATENCY_MEMBERS} members: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
     return { name: peer.name, connectsPerSecond: connects, rssPerConnection: rssPerConn, heapPerConnection: heapPerConn, fanout: { [BIG]: big.rate, [SMALL]: small.rate }, cpu: big.cpu, latency: lat, publishFailures: pub.failures };
   } finally {
     pub.close();
@@ -132,12 +148,13 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
 
 const backend = await stubBackend();
 const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
-say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, ${SECONDS} s per measurement, loopback only`);
+say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
+say(pinned ? 'server under test pinned to CPU 0; load generators and publisher to CPU 1' : 'WARNING: taskset unavailable: processes share all CPUs');
 const results: PeerResult[] = [];
 for (const peer of chosen) results.push(await runPeer(peer, backendUrl));
 backend.close();
 
-const meta = { date: new Date().toISOString(), quick, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * SMALL, node: process.version, cpus: (await import('node:os')).cpus().length };
+const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, node: process.version, cpus: (await import('node:os')).cpus().length };
 process.stdout.write(`${table(results, meta)}\n`);
 const dir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });

@@ -12,7 +12,7 @@
 import { newId } from './core/id.js';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createAnonymousAuth } from './auth/anonymous.js';
 import { createBootstrapAuth } from './auth/bootstrap.js';
 import type { AuthResult, UpgradeRequest } from './auth/strategy.js';
@@ -27,7 +27,7 @@ import type { Layer } from './layers/layer.js';
 import { createMemoryLayer } from './layers/memory.js';
 import { redactUrl, silentLogger } from './log.js';
 import { DEFAULTS, type ServerOptions } from './options.js';
-import { roomGroup, toRoom } from './rooms/room.js';
+import { roomGroup, toRoom, type Room } from './rooms/room.js';
 import type { AmqpTriggerSource } from './triggers/amqp.js';
 import { decodeTrigger, type Trigger } from './triggers/decode.js';
 import { nodeHttpGet } from './transport/http-client.js';
@@ -38,16 +38,19 @@ import { WsSocket } from './transport/ws-socket.js';
 import { CloseCode } from './wire/close-codes.js';
 import type { JsonValue } from './wire/json.js';
 
-const CONNECTION = Symbol('roomcast.connection');
-type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection };
+/** ws's WebSocket with a slot for its connection, declared so it lives inside the object (no extra store). */
+class SocketWithConnection extends WebSocket {
+  connection: Connection | undefined = undefined;
+}
 
 // Module-level listeners, called with the socket as `this`: no closure per connection.
-function onSocketMessage(this: SocketWithConnection, data: Buffer, isBinary: boolean): void {
+// Every socket of this server is a SocketWithConnection (the WebSocketServer's `WebSocket` option).
+function onSocketMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   // Binary frames are read as UTF-8 text, as high-templar did (dossier §1.4).
-  this[CONNECTION]?.receive(isBinary ? data.toString('utf8') : data.toString(), Date.now());
+  (this as SocketWithConnection).connection?.receive(isBinary ? data.toString('utf8') : data.toString(), Date.now());
 }
-function onSocketClose(this: SocketWithConnection): void {
-  this[CONNECTION]?.closed();
+function onSocketClose(this: WebSocket): void {
+  (this as SocketWithConnection).connection?.closed();
 }
 function onSocketError(): void {
   // ws closes the socket after an error (bad frame, reset); the close listener cleans up.
@@ -111,9 +114,11 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     stats,
   };
 
-  const publishTrigger = (trigger: Trigger): void => {
-    hub.publish({ groups: trigger.rooms.map(roomGroup), event: 'publish', data: trigger.data, origin: layer.nodeId });
+  // Every source (HTTP, AMQP, server.publish) ends here: one envelope, data serialized once.
+  const publishToRooms = (rooms: readonly Room[], data: string): void => {
+    hub.publish({ groups: rooms.map(roomGroup), event: 'publish', data, origin: layer.nodeId });
   };
+  const publishTrigger = (trigger: Trigger): void => publishToRooms(trigger.rooms, trigger.data);
 
   let amqp: AmqpTriggerSource | undefined;
   const startAmqp = async (): Promise<void> => {
@@ -140,6 +145,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+    WebSocket: SocketWithConnection,
   });
 
   const env: ConnectionEnv = { hub, registry, limits, stats, view, logger };
@@ -155,7 +161,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     const conn = new Connection(newId(), dialect.name, result.identity, new WsSocket(ws, raw), env);
     registry.add(conn);
     conn.handler = dialect.open(conn);
-    (ws as SocketWithConnection)[CONNECTION] = conn;
+    (ws as SocketWithConnection).connection = conn;
     ws.on('message', onSocketMessage);
     ws.on('close', onSocketClose);
   };
@@ -206,7 +212,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
         stats,
         connections: () => registry.count(),
         groups: () => hub.countGroups(),
-        queuedBytes: () => [...registry].reduce((n, c) => n + c.queuedBytes, 0),
+        queuedBytes: () => registry.queuedBytes(),
         layerUp: () => layer.status().ok,
       }),
     });
@@ -258,12 +264,12 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     publish(rooms, data) {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError('data is not JSON-serializable');
-      const groups = rooms.map((r) => {
+      const parsed = rooms.map((r) => {
         const room = toRoom(JSON.parse(JSON.stringify(r) ?? 'null') as JsonValue);
         if (room === undefined) throw new TypeError(`not a room: ${JSON.stringify(r)}`);
-        return roomGroup(room);
+        return room;
       });
-      hub.publish({ groups, event: 'publish', data: text, origin: layer.nodeId });
+      publishToRooms(parsed, text);
     },
 
     close() {

@@ -1,15 +1,38 @@
 /**
  * Processes of a benchmark run: peers and load generators, their CPU time and resident memory (from /proc).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Command, Reply } from '../loadgen.js';
 
 const TICKS = 100; // USER_HZ on Linux
 
+/**
+ * V8 flags of every peer alike: `gc()` for RSS readings, and a young generation pinned at V8's default maximum
+ * (16 MiB semi-spaces) so that RSS differences measure connections, not how far V8 resized its nursery.
+ */
+const PEER_FLAGS = '--expose-gc --min-semi-space-size=16 --max-semi-space-size=16';
+
+/**
+ * The server under test gets CPU 0 to itself; load generators and the publisher share CPU 1, so one cannot slow
+ * the other down and the server's own latency and saturation are visible. `taskset` is part of util-linux.
+ */
+export const SERVER_CPU = '0';
+export const LOAD_CPU = '1';
+const canPin = spawnSync('taskset', ['-pc', LOAD_CPU, String(process.pid)]).status === 0;
+
+/** Pins a process to the load generators' CPU (and says whether pinning is possible at all). */
+export function pinToLoadCpu(pid: number): boolean {
+  return canPin && spawnSync('taskset', ['-pc', LOAD_CPU, String(pid)]).status === 0;
+}
+
+/** Whether processes are pinned to separate CPUs in this run. */
+export const pinned = canPin;
+
 /** Starts a peer with a raised file-descriptor limit; resolves with its port once it prints READY. */
 export function startPeer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec "${process.execPath}" --expose-gc --import tsx ${script}`], {
+  const pin = canPin ? `taskset -c ${SERVER_CPU} ` : '';
+  const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec ${pin}"${process.execPath}" ${PEER_FLAGS} --import tsx ${script}`], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -39,6 +62,7 @@ export class LoadGen {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    if (this.child.pid !== undefined) pinToLoadCpu(this.child.pid);
     this.child.on('message', (r: Reply) => {
       if (r.op === 'progress') this.received = r.received;
       else this.#waiting.shift()?.(r);

@@ -1,7 +1,6 @@
 /**
- * Publishes over HTTP the way an app's backend would (keep-alive POSTs), closed-loop for throughput (never more
- * than a window of publishes undelivered, so no peer is measured by how much it can buffer) or at a fixed rate
- * for latency. Each payload carries its send time `t` for the load generators.
+ * Publishes over HTTP the way an app's backend would (keep-alive POSTs): in a burst for throughput, or at a
+ * fixed rate for latency. Each payload carries its send time `t` for the load generators.
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -53,28 +52,24 @@ export class Publisher {
   }
 
   /**
-   * Publishes as fast as deliveries keep up for `ms`: at most `window` publishes not yet delivered to every
-   * member (`delivered()` counts frames across all clients) and `maxInflight` requests open.
+   * Publishes `count` times as fast as the peer accepts them (`maxInflight` requests open) and resolves when
+   * `delivered()` reaches `expected` (or after `timeoutMs`), with the seconds from first publish to last delivery.
    */
-  async closedLoop(ms: number, members: number, window: number, delivered: () => number, maxInflight = 4): Promise<void> {
-    const end = performance.now() + ms;
-    const basePublished = this.published;
-    const baseDelivered = delivered();
-    const outstanding = (): number => this.published - basePublished - (delivered() - baseDelivered) / members;
+  async burst(count: number, expected: number, delivered: () => number, timeoutMs: number, maxInflight = 4): Promise<{ seconds: number; complete: boolean }> {
+    const t0 = performance.now();
+    let sent = 0;
     await new Promise<void>((resolve) => {
       const pump = (): void => {
-        if (performance.now() >= end) {
-          clearInterval(timer);
-          resolve();
-          return;
-        }
-        while (this.inflight < maxInflight && outstanding() < window) {
+        while (sent < count && this.inflight < maxInflight) {
+          sent++;
           void this.publish().then(pump);
         }
+        if (sent === count && this.inflight === 0) resolve();
       };
-      const timer = setInterval(pump, 2);
       pump();
     });
+    while (delivered() < expected && performance.now() - t0 < timeoutMs) await new Promise((r) => setTimeout(r, 5));
+    return { seconds: (performance.now() - t0) / 1000, complete: delivered() >= expected };
   }
 
   /** Publishes `perSecond` times a second for `ms`. */

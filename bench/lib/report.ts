@@ -20,6 +20,7 @@ export interface PeerResult {
 export interface Meta {
   readonly date: string;
   readonly quick: boolean;
+  readonly pinned: boolean;
   readonly big: number;
   readonly small: number;
   readonly seconds: number;
@@ -59,7 +60,7 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 
-  out.push('', `Node ${meta.node}, ${meta.cpus} CPUs, ${meta.seconds} s per measurement${meta.quick ? ' (--quick)' : ''}.`);
+  out.push('', `Node ${meta.node}, ${meta.cpus} CPUs${meta.quick ? ' (--quick)' : ''}; ${meta.pinned ? 'server pinned to CPU 0, load generators and publisher to CPU 1' : 'processes not pinned'}.`);
   for (const r of results) {
     const [server = NaN, ...gens] = r.cpu;
     const genMax = Math.max(...gens);

@@ -26,10 +26,10 @@ export class Registry {
     return dialect === undefined ? this.#all.size : (this.#perDialect.get(dialect) ?? 0);
   }
 
-  /** Bytes queued for the clients of one dialect. */
-  queuedBytes(dialect: string): number {
+  /** Bytes queued for the clients of one dialect, or of all. */
+  queuedBytes(dialect?: string): number {
     let total = 0;
-    for (const conn of this.#all) if (conn.dialect === dialect) total += conn.queuedBytes;
+    for (const conn of this.#all) if (dialect === undefined || conn.dialect === dialect) total += conn.queuedBytes;
     return total;
   }
 

@@ -34,6 +34,7 @@ export function withDemo(options: ServerOptions, logger: Logger): { options: Ser
       routes: async (app) => {
         await options.routes?.(app);
         app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(DEMO_PAGE));
+        app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
         app.get('/demo/api/bootstrap/', async (req, reply) => {
           const auth = req.headers.authorization ?? '';
           const user = auth.startsWith('Token ') ? DEMO_USERS[auth.slice(6)] : undefined;

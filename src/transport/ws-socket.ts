@@ -3,8 +3,9 @@
  *
  * Fan-out frames are written by us, not by `ws`: a frame header (cached by length) then the payload shared by
  * every member, then the member's tail — no copy, no per-member allocation beyond the header of an unusual length.
- * Writes are corked and flushed once per event-loop turn, so a burst of publishes to one client costs one
- * syscall, not one per frame (DESIGN.md, performance principles). This is safe because `ws` runs without
+ * A socket's first frame in an event-loop turn is written at once; further frames in the same turn are corked
+ * and flushed together, so a burst of publishes to one client costs one syscall, not one per frame (DESIGN.md,
+ * performance principles), while a lone publish is not delayed. This is safe because `ws` runs without
  * compression: its sender never queues, so our writes and its own (replies, close frames) keep their order.
  *
  * @module
@@ -16,24 +17,42 @@ import type { Socket } from '../core/socket.js';
 const TEXT = { binary: false } as const;
 const FIN_TEXT = 0x81;
 
+// Sockets written to in this event-loop turn, and those of them corked until the turn ends. A socket's first
+// frame in a turn goes out at once (one writev: no added latency when load is light); later frames in the same
+// turn are batched and flushed together (one syscall for many frames when load is heavy).
+let touched = new Set<Duplex>();
 let corked: Duplex[] = [];
 let flushScheduled = false;
 
-function flush(): void {
+function endTurn(): void {
   const sockets = corked;
   corked = [];
+  touched = new Set();
   flushScheduled = false;
   for (const s of sockets) s.uncork();
 }
 
-function corkForThisTurn(raw: Duplex): void {
-  if (raw.writableCorked > 0) return;
-  raw.cork();
-  corked.push(raw);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
+function writeFrame(raw: Duplex, header: Buffer, head: Buffer, tail: string | undefined): void {
+  if (!touched.has(raw)) {
+    touched.add(raw);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(endTurn);
+    }
+    raw.cork();
+    raw.write(header);
+    raw.write(head);
+    if (tail !== undefined) raw.write(tail);
+    raw.uncork();
+    return;
   }
+  if (raw.writableCorked === 0) {
+    raw.cork();
+    corked.push(raw);
+  }
+  raw.write(header);
+  raw.write(head);
+  if (tail !== undefined) raw.write(tail);
 }
 
 // Headers of unmasked text frames: prebuilt for every length below 126, and the last longer one reused.
@@ -73,18 +92,14 @@ export class WsSocket implements Socket {
   }
 
   send(data: Buffer | string): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    corkForThisTurn(this.#raw);
-    this.#ws.send(data, TEXT);
+    // ws writes header and payload under its own cork: one syscall, in order with any batched frames.
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data, TEXT);
   }
 
   sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
     const raw = this.#raw;
     if (this.#ws.readyState !== WebSocket.OPEN || !raw.writable) return;
-    corkForThisTurn(raw);
-    raw.write(textFrameHeader(head.length + tailBytes));
-    raw.write(head);
-    if (tail !== undefined) raw.write(tail);
+    writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail);
   }
 
   get bufferedAmount(): number {
