@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws]`: roomcast against a bare `ws` broadcast loop and
+ * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws] [-- --big 10000]`: roomcast against a bare `ws` broadcast loop and
  * Socket.IO 4, side by side in one run, on loopback only, bounded in count and time. Each peer runs in its own
  * process; two load-generator processes hold raw TCP WebSocket clients. Prints progress, then a table with
  * ratios; writes bench/results/<time>.json and .svg (and latest.*).
@@ -13,9 +13,9 @@ import { LoadGen, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
 import { Publisher, type Target } from './lib/publisher.js';
 import { chart, percentile, table, type PeerResult } from './lib/report.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' } } });
 const quick = values.quick === true;
-const BIG = quick ? 2000 : 10_000;
+const BIG = values.big !== undefined ? Number(values.big) : quick ? 2000 : 10_000;
 const SMALL = 1000;
 const SECONDS = quick ? 2 : 8;
 // Latency: 20,000 deliveries/s, well below every peer's capacity, offered as 200 publishes/s to 100 members, so a
@@ -76,7 +76,7 @@ async function connectAll(gens: LoadGen[], peer: Peer, port: number, count: numb
  * and small enough per client (tens of KB) that no peer's queue limit applies.
  */
 async function throughput(gens: LoadGen[], pub: Publisher, members: number, pids: number[]): Promise<{ rate: number; cpu: number[] }> {
-  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 5 })));
+  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
   const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
   const count = Math.max(20, Math.round(((quick ? 150_000 : 600_000) / members)));
   await pub.burst(Math.max(5, Math.round(count / 10)), Math.max(5, Math.round(count / 10)) * members, delivered, 30_000); // warm-up
@@ -141,6 +141,9 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
   } finally {
     pub.close();
     gens.forEach((g) => g.stop());
+    // A graceful stop first, so a peer run with --cpu-prof writes its profile.
+    child.kill('SIGTERM');
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
     child.kill('SIGKILL');
     await sleep(300);
   }

@@ -34,7 +34,7 @@ import { nodeHttpGet } from './transport/http-client.js';
 import { createMetrics } from './transport/metrics.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
-import { WsSocket } from './transport/ws-socket.js';
+import { RoomcastWebSocket } from './transport/ws-socket.js';
 import { CloseCode } from './wire/close-codes.js';
 import type { JsonValue } from './wire/json.js';
 
@@ -145,7 +145,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
-    WebSocket: SocketWithConnection,
+    WebSocket: RoomcastWebSocket,
   });
 
   const env: ConnectionEnv = { hub, registry, limits, stats, view, logger };
@@ -158,10 +158,12 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
       ws.close(denial.code, denial.reason);
       return;
     }
-    const conn = new Connection(newId(), dialect.name, result.identity, new WsSocket(ws, raw), env);
+    const socket = ws as RoomcastWebSocket;
+    socket.raw = raw;
+    const conn = new Connection(newId(), dialect.name, result.identity, socket, env);
     registry.add(conn);
     conn.handler = dialect.open(conn);
-    (ws as SocketWithConnection).connection = conn;
+    socket.connection = conn;
     ws.on('message', onSocketMessage);
     ws.on('close', onSocketClose);
   };

@@ -10,8 +10,9 @@ const TICKS = 100; // USER_HZ on Linux
 /**
  * V8 flags of every peer alike: `gc()` for RSS readings, and a young generation pinned at V8's default maximum
  * (16 MiB semi-spaces) so that RSS differences measure connections, not how far V8 resized its nursery.
+ * BENCH_PEER_FLAGS adds more (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the peers).
  */
-const PEER_FLAGS = '--expose-gc --min-semi-space-size=16 --max-semi-space-size=16';
+const PEER_FLAGS = `--expose-gc --min-semi-space-size=16 --max-semi-space-size=16 ${process.env.BENCH_PEER_FLAGS ?? ''}`;
 
 /**
  * The server under test gets CPU 0 to itself; load generators and the publisher share CPU 1, so one cannot slow

@@ -17,7 +17,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 export class Publisher {
   #target: Target;
-  #agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  #agent = new Agent({ keepAlive: true, maxSockets: 16 });
   inflight = 0;
   published = 0;
   failures = 0;
@@ -55,7 +55,7 @@ export class Publisher {
    * Publishes `count` times as fast as the peer accepts them (`maxInflight` requests open) and resolves when
    * `delivered()` reaches `expected` (or after `timeoutMs`), with the seconds from first publish to last delivery.
    */
-  async burst(count: number, expected: number, delivered: () => number, timeoutMs: number, maxInflight = 4): Promise<{ seconds: number; complete: boolean }> {
+  async burst(count: number, expected: number, delivered: () => number, timeoutMs: number, maxInflight = 16): Promise<{ seconds: number; complete: boolean }> {
     const t0 = performance.now();
     let sent = 0;
     await new Promise<void>((resolve) => {

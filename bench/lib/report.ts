@@ -88,8 +88,8 @@ export function chart(results: readonly PeerResult[], meta: Meta): string {
   const panels: [string, (r: PeerResult) => number, string][] = [
     [`deliveries/s, ${meta.big} conns`, (r) => r.fanout[meta.big] ?? 0, ''],
     [`deliveries/s, ${meta.small} conns`, (r) => r.fanout[meta.small] ?? 0, ''],
-    [`p50 latency (ms) @ ${meta.latencyRate}/s`, (r) => r.latency.p50, ' ms'],
-    [`p99 latency (ms) @ ${meta.latencyRate}/s`, (r) => r.latency.p99, ' ms'],
+    [`p50 latency (ms), ${meta.latencyRate.toLocaleString("en-US")} deliveries/s`, (r) => r.latency.p50, ' ms'],
+    [`p99 latency (ms), ${meta.latencyRate.toLocaleString("en-US")} deliveries/s`, (r) => r.latency.p99, ' ms'],
   ];
   const W = 260;
   const H = 220;

@@ -131,7 +131,7 @@ export class Connection implements Session {
   /** Sends one frame; a client whose queue passes `maxQueueBytes` is closed (4008) instead. */
   send(frame: Buffer | string): boolean {
     if (!this.#admitOutbound(frame.length)) return false;
-    this.#socket.send(frame);
+    this.#socket.sendText(frame);
     return true;
   }
 

@@ -8,7 +8,7 @@
 /** A server-side WebSocket as core sees it. */
 export interface Socket {
   /** Sends one text frame. */
-  send(data: Buffer | string): void;
+  sendText(data: Buffer | string): void;
   /**
    * Sends one text frame whose payload is `head` followed by `tail` (`tailBytes` long in UTF-8), without
    * copying `head`: fan-out writes the same `head` to every member.

@@ -12,6 +12,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import type { Connection } from '../core/connection.js';
 import type { Socket } from '../core/socket.js';
 
 const TEXT = { binary: false } as const;
@@ -81,40 +82,29 @@ export function textFrameHeader(length: number): Buffer {
   return header;
 }
 
-/** A `ws` WebSocket seen as a core {@link Socket}. */
-export class WsSocket implements Socket {
-  readonly #ws: WebSocket;
-  readonly #raw: Duplex;
+/**
+ * ws's WebSocket, as the server creates it (the WebSocketServer's `WebSocket` option), doubling as core's
+ * {@link Socket}: one object per connection instead of a wrapper, with the connection's slot declared so it
+ * lives inside the object.
+ */
+export class RoomcastWebSocket extends WebSocket implements Socket {
+  /** The connection this socket carries, once authorized. */
+  connection: Connection | undefined = undefined;
+  /** The raw stream under the WebSocket, written to directly by fan-out. */
+  raw: Duplex | undefined = undefined;
 
-  constructor(ws: WebSocket, raw: Duplex) {
-    this.#ws = ws;
-    this.#raw = raw;
-  }
-
-  send(data: Buffer | string): void {
+  sendText(data: Buffer | string): void {
     // ws writes header and payload under its own cork: one syscall, in order with any batched frames.
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data, TEXT);
+    if (this.readyState === WebSocket.OPEN) this.send(data, TEXT);
   }
 
   sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
-    const raw = this.#raw;
-    if (this.#ws.readyState !== WebSocket.OPEN || !raw.writable) return;
+    const raw = this.raw;
+    if (raw === undefined || this.readyState !== WebSocket.OPEN || !raw.writable) return;
     writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail);
   }
 
-  get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
-  }
-
   onceDrained(listener: () => void): void {
-    this.#raw.once('drain', listener);
-  }
-
-  close(code: number, reason: string): void {
-    this.#ws.close(code, reason);
-  }
-
-  terminate(): void {
-    this.#ws.terminate();
+    this.raw?.once('drain', listener);
   }
 }
