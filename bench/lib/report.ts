@@ -44,9 +44,9 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
   const rows: [string, (r: PeerResult) => number, number, boolean][] = [
     [`fan-out deliveries/s, ${meta.big} conns`, (r) => r.fanout[meta.big] ?? NaN, 0, true],
     [`fan-out deliveries/s, ${meta.small} conns`, (r) => r.fanout[meta.small] ?? NaN, 0, true],
-    [`latency p50 ms @ ${meta.latencyRate}/s`, (r) => r.latency.p50, 2, false],
-    [`latency p99 ms @ ${meta.latencyRate}/s`, (r) => r.latency.p99, 2, false],
-    [`latency max ms @ ${meta.latencyRate}/s`, (r) => r.latency.max, 2, false],
+    [`latency p50 ms, ${meta.latencyRate} deliveries/s`, (r) => r.latency.p50, 2, false],
+    [`latency p99 ms, ${meta.latencyRate} deliveries/s`, (r) => r.latency.p99, 2, false],
+    [`latency max ms, ${meta.latencyRate} deliveries/s`, (r) => r.latency.max, 2, false],
     [`RSS KiB per idle conn (${meta.big})`, (r) => r.rssPerConnection / 1024, 2, false],
     [`  of which JS heap + external KiB`, (r) => r.heapPerConnection / 1024, 2, false],
     ['connects/s incl. bootstrap', (r) => r.connectsPerSecond, 0, true],

@@ -73,7 +73,6 @@ export class Connection implements Session {
   #env: ConnectionEnv;
   #memberships: Membership[] = [];
   #tokens: number;
-  #refilledAt: number;
   #strikes = 0;
   #closing = false;
   #queue: Promise<void> | undefined;
@@ -88,7 +87,6 @@ export class Connection implements Session {
     this.#env = env;
     this.lastSeen = Date.now();
     this.#tokens = env.limits.burst;
-    this.#refilledAt = this.lastSeen;
   }
 
   get server(): ServerView {
@@ -111,8 +109,12 @@ export class Connection implements Session {
   }
 
   join(group: string, tail?: string): Membership {
-    const membership = this.#env.hub.join(this, group, tail, this.#memberships.length);
-    this.#memberships.push(membership);
+    const list = this.#memberships;
+    const membership = this.#env.hub.join(this, group, tail, list.length);
+    // Small lists are copied at their exact size: an array grown by push from empty reserves 16 slots, which
+    // every idle connection with a few subscriptions would carry.
+    if (list.length < 16) this.#memberships = list.concat(membership);
+    else list.push(membership);
     return membership;
   }
 
@@ -210,12 +212,12 @@ export class Connection implements Session {
   /** A frame from the client: rate-limited, then handed to the dialect in order (async handlers hold later frames back). */
   receive(frame: string, now: number): void {
     this.#env.stats.received++;
-    this.lastSeen = now;
     const handler = this.handler;
     if (handler === undefined) return;
+    // The bucket refills for the time since the last frame (lastSeen doubles as the refill time).
     const { messagesPerSecond, burst } = this.#env.limits;
-    this.#tokens = Math.min(burst, this.#tokens + ((now - this.#refilledAt) * messagesPerSecond) / 1000);
-    this.#refilledAt = now;
+    this.#tokens = Math.min(burst, this.#tokens + ((now - this.lastSeen) * messagesPerSecond) / 1000);
+    this.lastSeen = now;
     if (this.#tokens < 1) {
       if (++this.#strikes > MAX_STRIKES) this.close(CloseCode.RateLimited, 'rate limit exceeded');
       else handler.rateLimited();
