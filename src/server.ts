@@ -202,6 +202,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     await registerRoutes(app, {
       triggerPath: options.trigger?.path ?? DEFAULTS.triggerPath,
       triggerAuth: options.trigger ?? {},
+      allowOrigins: options.allowOrigins,
       maxTriggerBytes: options.trigger?.maxBytes ?? DEFAULTS.maxTriggerBytes,
       publishTrigger: (trigger) => {
         stats.httpTriggers++;

@@ -84,3 +84,15 @@ test('a room listed twice delivers twice (high-templar semantics)', async () => 
   assert.deepEqual(await c.next(), { type: 'publish', data: 'dup', requestId: 'd' });
   assert.deepEqual(await c.next(), { type: 'publish', data: 'dup', requestId: 'd' });
 });
+
+test('a trigger from another site (browser Origin) is refused even from loopback; the same origin is accepted', async () => {
+  const loop = await start({ auth, trigger: { allowLoopback: true } });
+  try {
+    const body = { rooms: [], data: 1 };
+    assert.deepEqual(await trigger(loop.url, body, { origin: 'http://evil.example' }), { status: 403, text: 'cross-site triggers are not accepted' });
+    assert.equal((await trigger(loop.url, body, { origin: loop.url })).status, 200);
+    assert.equal((await trigger(loop.url, body)).status, 200);
+  } finally {
+    await loop.close();
+  }
+});
