@@ -111,6 +111,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     connections: (dialect) => registry.count(dialect),
     groups: (prefix) => hub.countGroups(prefix),
     queuedBytes: (dialect) => registry.queuedBytes(dialect),
+    layer: () => layer.status(),
     stats,
   };
 

@@ -161,6 +161,10 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   if (s.get('api-url') !== undefined && s.get('allow-anonymous') === true) {
     problems.push('--allow-anonymous and --api-url exclude each other: the backend decides who is authorized');
   }
+  const layer = s.get('layer');
+  if (layer !== undefined && layer !== 'memory' && layer !== 'redis') problems.push(`--layer: "${String(layer)}" is not memory or redis`);
+  const redisUrl = s.get('redis-url');
+  if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push('--redis-url: must start with redis:// or rediss://');
   const policy = s.get('queue-policy');
   if (policy !== undefined && policy !== 'close' && policy !== 'drop-oldest') problems.push(`--queue-policy: "${String(policy)}" is not close or drop-oldest`);
   if (s.get('trigger-secret') === '') problems.push('--trigger-secret: must not be empty');

@@ -4,6 +4,7 @@
  * @module
  */
 import { createAnonymousAuth } from '../auth/anonymous.js';
+import { createRedisLayer } from '../layers/redis.js';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from '../options.js';
 import { headerSpecs, type Settings } from './config.js';
@@ -22,6 +23,9 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     port: int('port'),
     host: str('host'),
     logger,
+    ...(str('layer') === 'redis'
+      ? { layer: createRedisLayer({ url: str('redis-url'), prefix: str('redis-prefix'), sharded: s.get('redis-sharded') === true, logger }) }
+      : {}),
     ...(apiUrl !== undefined
       ? {
           bootstrap: {

@@ -8,6 +8,7 @@
 import type { Membership } from './connection.js';
 import type { Identity } from './identity.js';
 import type { Stats } from './stats.js';
+import type { LayerStatus } from '../layers/layer.js';
 
 /** Node-wide facts a dialect may report (templar's `status`). */
 export interface ServerView {
@@ -17,6 +18,8 @@ export interface ServerView {
   groups(prefix: string): number;
   /** Bytes queued for all clients of `dialect` on this node. */
   queuedBytes(dialect: string): number;
+  /** The cross-node layer's health. */
+  layer(): LayerStatus;
   readonly stats: Stats;
 }
 

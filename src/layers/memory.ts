@@ -47,10 +47,11 @@ export function createMemoryLayer(options: MemoryLayerOptions = {}): Layer {
       bus.nodes.set(nodeId, { sink, groups });
     },
     publish(envelope: Envelope): void {
-      const stamped: Envelope = { ...envelope, origin: nodeId };
       for (const [id, node] of bus.nodes) {
-        if (id === nodeId || !envelope.groups.some((g) => node.groups.has(g))) continue;
-        later(() => node.sink.deliver(stamped));
+        if (id === nodeId) continue;
+        // Only the groups that node has members in, as a Redis subscription would carry.
+        const groups = envelope.groups.filter((g) => node.groups.has(g));
+        if (groups.length > 0) later(() => node.sink.deliver({ ...envelope, groups, origin: nodeId }));
       }
     },
     interest(group: string, on: boolean): void {

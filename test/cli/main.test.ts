@@ -3,45 +3,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
-
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-}
-function run(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-/** Waits for the pino "roomcast listening" line and returns its URL. */
-async function listening(p: Proc): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    for (const line of p.out().split('\n')) {
-      if (line.includes('roomcast listening')) return (JSON.parse(line) as { url: string }).url;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`server did not start:\n${p.out()}\n${p.err()}`);
-}
+import { listening, run } from '../helpers/cli.js';
 
 test('--help exits 0 and lists the flags', async () => {
   const p = run(['--help']);

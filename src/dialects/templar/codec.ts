@@ -118,6 +118,8 @@ export interface TemplarStatus {
   readonly ws_messages_send: number;
   readonly ws_messages_send_error: number;
   readonly ws_messages_send_queued: number;
+  /** roomcast: the cross-node layer, e.g. `{"kind":"redis","ok":true,"detail":"…"}`. */
+  readonly layer: { readonly kind: string; readonly ok: boolean; readonly detail?: string };
 }
 
 /** high-templar's `online_since`: naive local time with microseconds, e.g. `2026-07-17T10:11:12.123000`. */

@@ -118,6 +118,7 @@ function status(session: Session): TemplarStatus {
     ws_messages_send: server.stats.sent,
     ws_messages_send_error: server.stats.sendErrors,
     ws_messages_send_queued: server.queuedBytes('templar'),
+    layer: server.layer(),
   };
 }
 
