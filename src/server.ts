@@ -218,6 +218,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
         groups: () => hub.countGroups(),
         queuedBytes: () => registry.queuedBytes(),
         layerUp: () => layer.status().ok,
+        layerCounters: () => layer.stats,
       }),
     });
     if (options.routes !== undefined) await options.routes(app);

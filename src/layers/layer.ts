@@ -34,10 +34,22 @@ export interface LayerStatus {
   readonly detail?: string;
 }
 
+/** Running totals of a layer, for metrics. */
+export interface LayerCounters {
+  /** Messages handed to the transport for other nodes. */
+  readonly published: number;
+  /** Of those, how many the transport refused (e.g. Redis away): lost, at most once. */
+  readonly publishErrors: number;
+  /** Messages received from other nodes. */
+  readonly received: number;
+}
+
 /** Cross-node delivery. Every method but `attach` and `close` is fire-and-forget; failures are logged by the layer. */
 export interface Layer {
   /** This node's id, unique among the nodes sharing the layer. */
   readonly nodeId: string;
+  /** Running totals, when the layer keeps them. */
+  readonly stats?: LayerCounters;
   /** Connects and starts handing remote messages to `sink`. */
   attach(sink: LayerSink): Promise<void>;
   /** Sends an envelope to the other nodes that have members in any of its groups (never back to this one). */

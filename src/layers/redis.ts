@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import type { Envelope } from '../core/envelope.js';
 import { silentLogger, type Logger } from '../log.js';
 import { decodeWire, encodeDirect, encodeEnvelope } from './redis-wire.js';
-import type { DirectMessage, Layer, LayerSink, LayerStatus } from './layer.js';
+import type { DirectMessage, Layer, LayerCounters, LayerSink, LayerStatus } from './layer.js';
 
 /** Options of {@link createRedisLayer}. */
 export interface RedisLayerOptions {
@@ -39,10 +39,11 @@ export interface RedisLayerOptions {
 }
 
 /** Counters of the Redis layer, for status and metrics. */
-export interface RedisLayerStats {
+export interface RedisLayerStats extends LayerCounters {
   published: number;
   publishErrors: number;
   received: number;
+  /** Channel messages that were not roomcast's. */
   malformed: number;
 }
 

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Stats } from '../core/stats.js';
+import type { LayerCounters } from '../layers/layer.js';
 
 /** What the metrics read. */
 export interface MetricsSource {
@@ -14,6 +15,8 @@ export interface MetricsSource {
   groups(): number;
   queuedBytes(): number;
   layerUp(): boolean;
+  /** The layer's running totals, if it keeps them. */
+  layerCounters(): LayerCounters | undefined;
 }
 
 /** Creates the registry (one per server, never the global one). */
@@ -56,5 +59,8 @@ export function createMetrics(source: MetricsSource): Registry {
   counter('roomcast_frames_dropped_total', 'Fan-out frames dropped by the drop-oldest queue policy.', () => stats.dropped);
   counter('roomcast_http_triggers_total', 'Triggers received over HTTP.', () => stats.httpTriggers);
   counter('roomcast_amqp_triggers_total', 'Triggers received over AMQP.', () => stats.amqpReceived);
+  counter('roomcast_layer_published_total', 'Messages sent to other nodes through the layer.', () => source.layerCounters()?.published ?? 0);
+  counter('roomcast_layer_publish_errors_total', 'Messages to other nodes the layer could not send (lost: delivery across nodes is at most once).', () => source.layerCounters()?.publishErrors ?? 0);
+  counter('roomcast_layer_received_total', 'Messages received from other nodes.', () => source.layerCounters()?.received ?? 0);
   return registry;
 }

@@ -1,0 +1,97 @@
+/**
+ * A Redis that goes away and comes back (`SHUTDOWN NOSAVE`, then started again on the same port): local
+ * delivery never stops, publishes meant for other nodes fail loudly (metrics, health) and are lost, and once
+ * Redis is back every node subscribes again by itself — no crash, no duplicates. Uses a private redis-server on
+ * its own port, so the shared one is never touched.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createAnonymousAuth } from '../../src/auth/anonymous.js';
+import { createRedisLayer } from '../../src/layers/redis.js';
+import { connect, type TestClient } from '../helpers/client.js';
+import { eventually, skipUnlessRequired, start, trigger, type Running } from '../helpers/server.js';
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const skip = hasRedis ? false : skipUnlessRequired('redis-server', 'not installed');
+let port = 0;
+let a: Running;
+let b: Running;
+let onA: TestClient;
+
+async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+async function startRedis(): Promise<void> {
+  spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true }).unref();
+  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout.toString().trim(), 'PONG'), 5000);
+}
+function stopRedis(): void {
+  spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+}
+const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean } } }> => {
+  const res = await fetch(`${rc.url}/healthz`);
+  return { status: res.status, body: (await res.json()) as { layer: { ok: boolean } } };
+};
+const metric = async (rc: Running, name: string): Promise<number> => {
+  const text = await (await fetch(`${rc.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+};
+
+before(async () => {
+  if (skip !== false) return;
+  port = await freePort();
+  await startRedis();
+  const prefix = `restart-${randomUUID()}:`;
+  const options = { auth: createAnonymousAuth([{ room: '*' }]), trigger: { allowLoopback: true } };
+  a = await start({ ...options, layer: createRedisLayer({ url: `redis://127.0.0.1:${port}`, prefix }) });
+  b = await start({ ...options, layer: createRedisLayer({ url: `redis://127.0.0.1:${port}`, prefix }) });
+  onA = await connect(a.wsUrl);
+  await onA.next();
+  await onA.ask({ type: 'subscribe', room: { room: 'r' }, requestId: 'x' });
+});
+after(async () => {
+  if (skip !== false) return;
+  await onA.close();
+  await Promise.all([a.close(), b.close()]);
+  stopRedis();
+});
+
+test('Redis goes away: local delivery goes on, cross-node publishes fail loudly; back: delivery resumes exactly once', { skip }, async () => {
+  await eventually(async () => {
+    assert.equal((await trigger(b.url, { rooms: [{ room: 'r' }], data: 'before' })).status, 200);
+    assert.deepEqual(await onA.next(300), { type: 'publish', data: 'before', requestId: 'x' });
+  }, 5000);
+
+  stopRedis();
+  await eventually(async () => {
+    const h = await healthOf(b);
+    assert.equal(h.status, 503);
+    assert.equal(h.body.layer.ok, false);
+  }, 5000);
+  // Local delivery on A does not depend on Redis.
+  assert.equal((await trigger(a.url, { rooms: [{ room: 'r' }], data: 'local' })).status, 200);
+  assert.deepEqual(await onA.next(), { type: 'publish', data: 'local', requestId: 'x' });
+  // From B it is lost (at most once), and counted.
+  const errorsBefore = await metric(b, 'roomcast_layer_publish_errors_total');
+  assert.equal((await trigger(b.url, { rooms: [{ room: 'r' }], data: 'lost' })).status, 200);
+  await eventually(async () => assert.ok((await metric(b, 'roomcast_layer_publish_errors_total')) > errorsBefore));
+  await onA.silence(300);
+
+  await startRedis();
+  await eventually(async () => {
+    assert.equal((await healthOf(a)).status, 200);
+    assert.equal((await healthOf(b)).status, 200);
+  }, 10_000);
+  await eventually(async () => {
+    assert.equal((await trigger(b.url, { rooms: [{ room: 'r' }], data: 'after' })).status, 200);
+    assert.deepEqual(await onA.next(500), { type: 'publish', data: 'after', requestId: 'x' });
+  }, 10_000);
+  await onA.silence(300);
+});
