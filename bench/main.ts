@@ -34,6 +34,8 @@ const PEERS: Peer[] = [
   { name: 'roomcast', kind: 'roomcast', script: 'bench/peers/roomcast.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
   { name: 'bare-ws', kind: 'bare-ws', script: 'bench/peers/bare-ws.ts', rooms: 1, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
   { name: 'socket.io', kind: 'socket.io', script: 'bench/peers/socketio.ts', rooms: 3, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
+  // Issue 4: the same roomcast, publishing on another node through Redis.
+  { name: 'roomcast-redis', kind: 'roomcast', script: 'bench/peers/roomcast-redis.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
 ];
 const chosen = values.peers === undefined ? PEERS : PEERS.filter((p) => values.peers?.split(',').includes(p.name));
 
@@ -101,10 +103,10 @@ async function latency(gens: LoadGen[], pub: Publisher, members: number): Promis
 
 async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
   say(`[${peer.name}] starting`);
-  const { child, port } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
+  const { child, port, publishPort } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
   const pid = child.pid as number;
   const gens = [new LoadGen(), new LoadGen()];
-  const pub = new Publisher(peer.target(port));
+  const pub = new Publisher(peer.target(publishPort));
   try {
     await connectAll(gens, peer, port, 20); // warm the code paths
     await Promise.all(gens.map((g) => g.ask({ op: 'close' })));

@@ -31,7 +31,7 @@ export function pinToLoadCpu(pid: number): boolean {
 export const pinned = canPin;
 
 /** Starts a peer with a raised file-descriptor limit; resolves with its port once it prints READY. */
-export function startPeer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+export function startPeer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; publishPort: number }> {
   const pin = canPin ? `taskset -c ${SERVER_CPU} ` : '';
   const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec ${pin}"${process.execPath}" ${PEER_FLAGS} --import tsx ${script}`], {
     env: { ...process.env, ...env },
@@ -42,10 +42,10 @@ export function startPeer(script: string, env: Record<string, string>): Promise<
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /READY (\d+)/.exec(out);
+      const m = /READY (\d+) (\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, port: Number(m[1]) });
+        resolve({ child, port: Number(m[1]), publishPort: Number(m[2]) });
       }
     });
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

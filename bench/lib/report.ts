@@ -69,6 +69,17 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
     if (r.publishFailures > 0) out.push(`WARNING: ${r.name} refused ${r.publishFailures} publishes.`);
     if (r.latency.delivered < r.latency.expected) out.push(`NOTE: ${r.name} delivered ${r.latency.delivered} of ${r.latency.expected} frames in the latency run.`);
   }
+  const redis = results.find((r) => r.name === 'roomcast-redis');
+  if (rc && redis) {
+    const ratio = (a: number, b: number): string => `${fmt(a / b, 2)}×`;
+    out.push(
+      '',
+      'Redis layer (published on another node, through Redis) against the memory layer:',
+      `  fan-out ${meta.big}: ${fmt(redis.fanout[meta.big] ?? NaN)} vs ${fmt(rc.fanout[meta.big] ?? NaN)} deliveries/s (${ratio(redis.fanout[meta.big] ?? NaN, rc.fanout[meta.big] ?? NaN)})`,
+      `  fan-out ${meta.small}: ${fmt(redis.fanout[meta.small] ?? NaN)} vs ${fmt(rc.fanout[meta.small] ?? NaN)} deliveries/s (${ratio(redis.fanout[meta.small] ?? NaN, rc.fanout[meta.small] ?? NaN)})`,
+      `  latency p99: ${fmt(redis.latency.p99, 2)} vs ${fmt(rc.latency.p99, 2)} ms (${ratio(redis.latency.p99, rc.latency.p99)}); p50 ${fmt(redis.latency.p50, 2)} vs ${fmt(rc.latency.p50, 2)} ms`,
+    );
+  }
   if (rc && bare && sio) {
     const checks: [string, boolean][] = [
       [`fan-out ≥ 1.5× bare ws at ${meta.big}`, (rc.fanout[meta.big] ?? 0) >= 1.5 * (bare.fanout[meta.big] ?? Infinity)],

@@ -23,8 +23,9 @@ export function body(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function ready(port: number): void {
-  process.stdout.write(`READY ${port}\n`);
+/** Tells the orchestrator where clients connect (and, for two-node peers, where to publish). */
+export function ready(port: number, publishPort = port): void {
+  process.stdout.write(`READY ${port} ${publishPort}\n`);
 }
 
 /** Collects garbage when the orchestrator asks (peers run with --expose-gc), for fair RSS readings. */
