@@ -76,3 +76,10 @@ test('--help documents every flag and its environment variable', () => {
     assert.ok(help.includes(`ROOMCAST_${f.name.toUpperCase().replace(/-/g, '_')}`), f.name);
   }
 });
+
+test('layer settings are checked', () => {
+  const ok = resolveSettings({ argv: ['--layer', 'redis', '--redis-url', 'rediss://h:6380/0', '--redis-sharded'], env: {}, readFile: noFile });
+  assert.ok(ok.ok, JSON.stringify(ok));
+  const bad = resolveSettings({ argv: ['--layer', 'nats', '--redis-url', 'http://x'], env: {}, readFile: noFile });
+  assert.deepEqual(bad.ok ? [] : bad.problems, ['--layer: "nats" is not memory or redis', '--redis-url: must start with redis:// or rediss://']);
+});
