@@ -95,3 +95,36 @@ test('Redis goes away: local delivery goes on, cross-node publishes fail loudly;
   }, 10_000);
   await onA.silence(300);
 });
+
+test('a node started while Redis is down serves local clients, and joins the others once Redis is up', { skip }, async () => {
+  const savedPort = port;
+  port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const prefix = `late-${randomUUID()}:`;
+  const options = { auth: createAnonymousAuth([{ room: '*' }]), trigger: { allowLoopback: true } };
+  const early = await start({ ...options, layer: createRedisLayer({ url, prefix }) });
+  try {
+    assert.equal((await healthOf(early)).status, 503);
+    const c = await connect(early.wsUrl);
+    await c.next();
+    await c.ask({ type: 'subscribe', room: { room: 'late' }, requestId: 'l' });
+    assert.equal((await trigger(early.url, { rooms: [{ room: 'late' }], data: 'local' })).status, 200);
+    assert.deepEqual(await c.next(), { type: 'publish', data: 'local', requestId: 'l' });
+    await startRedis();
+    const other = await start({ ...options, layer: createRedisLayer({ url, prefix }) });
+    try {
+      await eventually(async () => assert.equal((await healthOf(early)).status, 200), 10_000);
+      await eventually(async () => {
+        assert.equal((await trigger(other.url, { rooms: [{ room: 'late' }], data: 'joined' })).status, 200);
+        assert.deepEqual(await c.next(500), { type: 'publish', data: 'joined', requestId: 'l' });
+      }, 10_000);
+      await c.close();
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await early.close();
+    stopRedis();
+    port = savedPort;
+  }
+});
