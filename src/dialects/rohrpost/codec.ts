@@ -1,0 +1,125 @@
+/**
+ * The rohrpost dialect's pure codec: the `{id, type, data}` envelope as rohrpost's code handles it
+ * (docs/protocols/rohrpost.md; dossier §1.1–1.4): the checks in rohrpost's order with its exact error strings,
+ * and replies that leave out every key whose value Python finds falsy.
+ *
+ * @module
+ */
+import { canonicalJson } from '../../wire/canonical.js';
+import { JsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../wire/json.js';
+
+/** A decoded client frame: a request to dispatch, or an error reply to send. */
+export type RohrpostCommand =
+  | { readonly kind: 'request'; readonly type: string; readonly id: JsonValue; readonly request: JsonObject }
+  | { readonly kind: 'error'; readonly reply: string };
+
+/** rohrpost's error strings for frames that never reach a handler. */
+export const RohrpostError = {
+  Empty: 'Received empty message.',
+  NotObject: 'Expected a JSON object as message.',
+  NoType: "Missing required field 'type'.",
+  NoId: "Missing required field 'id'.",
+  /** roomcast: rohrpost crashed the connection on an object or array `type`. */
+  TypeNotScalar: "Field 'type' must be a string.",
+} as const;
+
+/** Decodes one text frame. Never throws. */
+export function decodeRohrpost(frame: string): RohrpostCommand {
+  if (frame === '') return { kind: 'error', reply: renderReply({ error: RohrpostError.Empty }) };
+  const parsed = parseJson(frame);
+  if (!parsed.ok) {
+    const error = `Could not decode JSON message. Error: ${PYTHON_JSON_ERRORS[parsed.error] ?? parsed.error}: ${position(frame, parsed.at)}`;
+    return { kind: 'error', reply: renderReply({ error }) };
+  }
+  const msg = parsed.value;
+  if (!isJsonObject(msg)) return { kind: 'error', reply: renderReply({ error: RohrpostError.NotObject }) };
+  if (!('type' in msg)) return { kind: 'error', reply: renderReply({ error: RohrpostError.NoType }) };
+  if (!('id' in msg)) return { kind: 'error', reply: renderReply({ error: RohrpostError.NoId }) };
+  const type = msg.type as JsonValue;
+  if (type !== null && typeof type === 'object' && !(type instanceof JsonNumber)) {
+    return { kind: 'error', reply: renderReply({ id: msg.id as JsonValue, error: RohrpostError.TypeNotScalar }) };
+  }
+  return { kind: 'request', type: pythonStr(type), id: msg.id as JsonValue, request: msg };
+}
+
+/** Python's `str()` of a scalar JSON value, as rohrpost formats an unknown type. */
+export function pythonStr(value: JsonValue): string {
+  if (value === null) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value instanceof JsonNumber) return value.lexeme;
+  return String(value);
+}
+
+/** Python's truthiness of a JSON value. */
+export function truthy(value: JsonValue | undefined): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+  if (value instanceof JsonNumber) return value.value !== 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+/** The parts of a server message. `data` may be given as JSON text (already serialized). */
+export interface ReplyParts {
+  readonly id?: JsonValue;
+  readonly type?: string;
+  readonly error?: string;
+  readonly data?: JsonValue | { readonly json: string };
+}
+
+/**
+ * A server message `{"id","type","error","data"}` in that order, each key present only when its value is truthy
+ * in Python (dossier §1.1).
+ */
+export function renderReply(parts: ReplyParts): string {
+  const out: string[] = [];
+  if (truthy(parts.id)) out.push(`"id":${json(parts.id as JsonValue)}`);
+  if (parts.type !== undefined && parts.type !== '') out.push(`"type":${JSON.stringify(parts.type)}`);
+  if (parts.error !== undefined && parts.error !== '') out.push(`"error":${JSON.stringify(parts.error)}`);
+  const data = parts.data;
+  if (data !== undefined) {
+    if (typeof data === 'object' && data !== null && 'json' in data && typeof data.json === 'string' && Object.keys(data).length === 1) {
+      if (!['{}', '[]', '0', '""', 'null', 'false'].includes(data.json.trim())) out.push(`"data":${data.json}`);
+    } else if (truthy(data as JsonValue)) {
+      out.push(`"data":${json(data as JsonValue)}`);
+    }
+  }
+  return `{${out.join(',')}}`;
+}
+
+/** rohrpost's pong: request `data` that is an object is echoed, anything else is wrapped as `{"data": …}`. */
+export function renderPong(request: JsonObject, id: JsonValue): string {
+  if (!('data' in request)) return renderReply({ id, type: 'pong' });
+  const data = request.data as JsonValue;
+  return renderReply({ id, type: 'pong', data: isJsonObject(data) ? data : { data } });
+}
+
+/** Parsed values (ids, echoed data) keep their exact numbers; handler data comes pre-serialized as `{json}`. */
+function json(value: JsonValue): string {
+  return canonicalJson(value) ?? 'null';
+}
+
+/** Our parser's reasons in the words of Python's `json` module, which rohrpost quotes. */
+const PYTHON_JSON_ERRORS: Readonly<Record<string, string>> = {
+  'unexpected character': 'Expecting value',
+  'unexpected end of input': 'Expecting value',
+  'expected a key': 'Expecting property name enclosed in double quotes',
+  "expected ':'": "Expecting ':' delimiter",
+  "expected ',' or '}'": "Expecting ',' delimiter",
+  "expected ',' or ']'": "Expecting ',' delimiter",
+  'unexpected trailing text': 'Extra data',
+  'unterminated string': 'Unterminated string starting at',
+  'control character in string': 'Invalid control character at',
+  'bad escape': 'Invalid \\escape',
+  'bad unicode escape': 'Invalid \\uXXXX escape',
+  'nesting too deep': 'Nesting too deep',
+};
+
+/** Python json's position text: `line L column C (char N)`. */
+function position(text: string, at: number): string {
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return `line ${line} column ${column} (char ${at})`;
+}
