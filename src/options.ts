@@ -8,6 +8,7 @@ import type { HeaderSource } from './auth/forward.js';
 import type { AuthStrategy } from './auth/strategy.js';
 import type { Dialect } from './dialects/dialect.js';
 import type { TemplarOptions } from './dialects/templar/index.js';
+import type { RohrpostOptions } from './dialects/rohrpost/index.js';
 import type { Layer } from './layers/layer.js';
 import type { QueuePolicy } from './core/connection.js';
 import type { Logger } from './log.js';
@@ -49,10 +50,12 @@ export interface ServerOptions {
   readonly bootstrap?: BootstrapOptions;
   /** Cross-node delivery. @default the memory layer (one node) */
   readonly layer?: Layer;
-  /** The dialects served. @default [templar] */
+  /** The dialects served. @default [templar at /ws/, rohrpost at /ws/rohrpost/] */
   readonly dialects?: readonly Dialect[];
   /** Options of the default templar dialect. */
   readonly templar?: TemplarOptions;
+  /** Options of the default rohrpost dialect. */
+  readonly rohrpost?: RohrpostOptions;
   /** The HTTP trigger endpoint. Refuses every trigger until a secret or `allowLoopback` is set. */
   readonly trigger?: TriggerOptions;
   /** Consume django-binder triggers from RabbitMQ. */

@@ -23,6 +23,7 @@ import { Registry } from './core/registry.js';
 import { createStats, type Stats } from './core/stats.js';
 import type { Dialect, ServerView } from './dialects/dialect.js';
 import { createTemplarDialect } from './dialects/templar/index.js';
+import { createRohrpostDialect, renderPush, rohrpostGroup, type RohrpostDialect, type RohrpostHandler } from './dialects/rohrpost/index.js';
 import type { Layer } from './layers/layer.js';
 import { createMemoryLayer } from './layers/memory.js';
 import { redactUrl, silentLogger } from './log.js';
@@ -73,6 +74,13 @@ export interface RoomcastServer {
    * @throws TypeError when a room is not a flat JSON object or `data` is not JSON-serializable
    */
   publish(rooms: readonly Record<string, unknown>[], data: unknown): void;
+  /**
+   * Handles rohrpost requests of `type` (replacing a built-in one).
+   * @throws Error when the server runs without the rohrpost dialect
+   */
+  handle(type: string, handler: RohrpostHandler): void;
+  /** Sends `{type, data}` to every member of a rohrpost group, on every node. */
+  sendToGroup(group: string, type: string, data?: unknown): void;
   /** Graceful shutdown: stop accepting, finish in-flight triggers, close sockets with 1001. Idempotent. */
   close(): Promise<void>;
   /** The underlying fastify instance, for adding routes before `listen`. */
@@ -86,7 +94,14 @@ export interface RoomcastServer {
 export function createServer(options: ServerOptions = {}): RoomcastServer {
   const logger = options.logger ?? silentLogger;
   const layer: Layer = options.layer ?? createMemoryLayer();
-  const dialects: readonly Dialect[] = options.dialects ?? [createTemplarDialect(options.templar)];
+  const dialects: readonly Dialect[] = options.dialects ?? [
+    createTemplarDialect(options.templar),
+    createRohrpostDialect({
+      onHandlerError: (err, type) => logger.error({ err, type }, 'rohrpost handler failed'),
+      ...options.rohrpost,
+    }),
+  ];
+  const rohrpost = dialects.find((d): d is RohrpostDialect => d.name === 'rohrpost' && 'handle' in d);
   const auth =
     options.auth ??
     (options.bootstrap !== undefined
@@ -275,6 +290,15 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
         return room;
       });
       publishToRooms(parsed, text);
+    },
+
+    handle(type, handler) {
+      if (rohrpost === undefined) throw new Error('the rohrpost dialect is not served by this server');
+      rohrpost.handle(type, handler);
+    },
+
+    sendToGroup(group, type, data) {
+      hub.publish({ groups: [rohrpostGroup(group)], event: 'rohrpost', data: renderPush(type, data), origin: layer.nodeId });
     },
 
     close() {

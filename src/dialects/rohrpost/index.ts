@@ -1,0 +1,210 @@
+/**
+ * The rohrpost dialect at `/ws/rohrpost/`: the `{id, type, data}` request/response envelope of rohrpost and
+ * rohrpost.js, with a handler per message type (docs/protocols/rohrpost.md).
+ *
+ * @example
+ * const rohrpost = createRohrpostDialect();
+ * rohrpost.handle('echo', (ctx, request) => ctx.reply(request.data));
+ * createServer({ dialects: [createTemplarDialect(), rohrpost] });
+ *
+ * @module
+ */
+import type { Membership } from '../../core/connection.js';
+import type { Envelope } from '../../core/envelope.js';
+import type { Identity } from '../../core/identity.js';
+import { toRoom } from '../../rooms/room.js';
+import { CloseCode } from '../../wire/close-codes.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../wire/json.js';
+import type { Dialect, Handler, Session } from '../dialect.js';
+import { decodeRohrpost, renderPong, renderReply } from './codec.js';
+
+/** What a handler can do with the request it handles. */
+export interface RohrpostContext {
+  readonly connectionId: string;
+  readonly identity: Identity;
+  /** The request's id, echoed in replies. */
+  readonly id: JsonValue;
+  /** The request's type, echoed in replies. */
+  readonly type: string;
+  /** Replies `{id, type, data}` (keys Python finds falsy are left out, as rohrpost does). */
+  reply(data?: unknown): void;
+  /** Replies `{id, type, error, data}`. */
+  error(message: string, data?: unknown): void;
+  /** Sends a message of another type, without id. */
+  send(type: string, data?: unknown): void;
+  /** Sends a frame already rendered as JSON text. */
+  sendRaw(text: string): void;
+  /** Joins a group (idempotent); group pushes reach it on every node. */
+  join(group: string): void;
+  /** Leaves a group (idempotent). */
+  leave(group: string): void;
+}
+
+/** Handles one request type. It may be async; a throw becomes an error reply, never a closed connection. */
+export type RohrpostHandler = (ctx: RohrpostContext, request: JsonObject) => void | Promise<void>;
+
+/** A subscription target as rohrpost.js sends it: `{"type": "collection", "id": 52}`. */
+export interface SubscriptionTarget {
+  readonly type: string;
+  readonly id: string | number;
+}
+
+/** Options of {@link createRohrpostDialect}. */
+export interface RohrpostOptions {
+  /** @default '/ws/rohrpost/' */
+  readonly path?: string;
+  /**
+   * Who may subscribe to what. @default the connection's allowed rooms: `{type, id}` must be allowed as a room
+   * (e.g. bootstrap `allowed_rooms: [{"type": "collection", "id": "*"}]`).
+   */
+  readonly canSubscribe?: (identity: Identity, target: SubscriptionTarget, request: JsonObject) => boolean | Promise<boolean>;
+  /** Put a failing handler's message in the error reply (development only). @default false */
+  readonly exposeErrors?: boolean;
+  /** Where handler failures are reported. */
+  readonly onHandlerError?: (err: unknown, type: string) => void;
+}
+
+/** The rohrpost dialect, with its handler registry. */
+export interface RohrpostDialect extends Dialect {
+  /** Registers the handler of a message type (replacing a built-in one, or an earlier registration). */
+  handle(type: string, handler: RohrpostHandler): void;
+}
+
+/** The hub group of a rohrpost group name. */
+export const rohrpostGroup = (name: string): string => `rp:${name}`;
+
+/** Serializes handler data once; `undefined` stays absent. */
+const serialized = (data: unknown): { json: string } | undefined => {
+  if (data === undefined) return undefined;
+  const json = JSON.stringify(data);
+  return json === undefined ? undefined : { json };
+};
+
+/** Renders a group push `{type, data}` (with `id` when given). */
+export function renderPush(type: string, data: unknown, id?: number): string {
+  return renderReply({ ...(id !== undefined ? { id } : {}), type, ...(data !== undefined ? { data: serialized(data) } : {}) });
+}
+
+class RohrpostConnection implements Handler {
+  readonly #session: Session;
+  readonly #handlers: ReadonlyMap<string, RohrpostHandler>;
+  readonly #options: RohrpostOptions;
+  #groups: Map<string, Membership> | undefined;
+
+  constructor(session: Session, handlers: ReadonlyMap<string, RohrpostHandler>, options: RohrpostOptions) {
+    this.#session = session;
+    this.#handlers = handlers;
+    this.#options = options;
+  }
+
+  async message(frame: string): Promise<void> {
+    const session = this.#session;
+    const cmd = decodeRohrpost(frame);
+    if (cmd.kind === 'error') {
+      session.send(cmd.reply);
+      return;
+    }
+    const { type, id, request } = cmd;
+    const handler = this.#handlers.get(type);
+    if (handler === undefined) {
+      session.send(renderReply({ id, type, error: `Unknown message type '${type}'.` }));
+      return;
+    }
+    const ctx: RohrpostContext = {
+      connectionId: session.id,
+      identity: session.identity,
+      id,
+      type,
+      reply: (data) => void session.send(renderReply({ id, type, data: serialized(data) })),
+      error: (message, data) => void session.send(renderReply({ id, type, error: message, data: serialized(data) })),
+      send: (other, data) => void session.send(renderPush(other, data)),
+      sendRaw: (text) => void session.send(text),
+      join: (group) => this.join(group),
+      leave: (group) => this.leave(group),
+    };
+    try {
+      await handler(ctx, request);
+    } catch (err) {
+      this.#options.onHandlerError?.(err, type);
+      const message = this.#options.exposeErrors === true && err instanceof Error ? err.message : 'Internal server error.';
+      session.send(renderReply({ id, type, error: message }));
+    }
+  }
+
+  join(group: string): void {
+    const groups = (this.#groups ??= new Map());
+    if (!groups.has(group)) groups.set(group, this.#session.join(rohrpostGroup(group)));
+  }
+
+  leave(group: string): boolean {
+    const membership = this.#groups?.get(group);
+    if (membership === undefined) return false;
+    this.#session.leave(membership);
+    this.#groups?.delete(group);
+    return true;
+  }
+
+  rateLimited(): void {
+    this.#session.send(renderReply({ error: 'Rate limit exceeded.' }));
+  }
+
+  closed(): void {
+    this.#groups = undefined;
+  }
+}
+
+/** `{"type": …, "id": …}` of a subscribe/unsubscribe request, or `undefined`. */
+function targetOf(request: JsonObject): SubscriptionTarget | undefined {
+  const data = request.data;
+  if (!isJsonObject(data)) return undefined;
+  const { type, id } = data;
+  if (typeof type !== 'string' || type === '' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;
+  return { type, id };
+}
+
+const INVALID_TARGET = 'Invalid subscription: data must be {"type": <string>, "id": <string or number>}.';
+
+/** Creates the rohrpost dialect with its built-in `ping`, `subscribe` and `unsubscribe` handlers. */
+export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDialect {
+  const handlers = new Map<string, RohrpostHandler>();
+  const canSubscribe =
+    options.canSubscribe ??
+    ((identity: Identity, target: SubscriptionTarget) => {
+      const room = toRoom({ type: target.type, id: target.id } as JsonObject);
+      return room !== undefined && identity.rooms.allows(room);
+    });
+
+  handlers.set('ping', (ctx, request) => ctx.sendRaw(renderPong(request, ctx.id)));
+  handlers.set('subscribe', async (ctx, request) => {
+    const target = targetOf(request);
+    if (target === undefined) return ctx.error(INVALID_TARGET);
+    if (!(await canSubscribe(ctx.identity, target, request))) return ctx.error('ACCESS_DENIED');
+    const group = `${target.type}-${target.id}`;
+    ctx.join(group);
+    ctx.reply({ group });
+  });
+  handlers.set('unsubscribe', (ctx, request) => {
+    const target = targetOf(request);
+    if (target === undefined) return ctx.error(INVALID_TARGET);
+    const group = `${target.type}-${target.id}`;
+    ctx.leave(group);
+    ctx.reply({ group });
+  });
+
+  return {
+    name: 'rohrpost',
+    path: options.path ?? '/ws/rohrpost/',
+    handle(type, handler) {
+      handlers.set(type, handler);
+    },
+    open(session) {
+      return new RohrpostConnection(session, handlers, { ...options, canSubscribe });
+    },
+    deny() {
+      return { code: CloseCode.Unauthorized, reason: 'not authorized' };
+    },
+    render(envelope: Envelope) {
+      return envelope.event === 'rohrpost' ? Buffer.from(envelope.data) : undefined;
+    },
+  };
+}
