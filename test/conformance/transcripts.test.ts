@@ -15,6 +15,8 @@ import { connect, type TestClient } from '../helpers/client.js';
 import { start, trigger, type Running } from '../helpers/server.js';
 
 const ROOT = new URL('../transcripts/', import.meta.url);
+/** Where each dialect is served (the defaults). */
+const PATHS: Readonly<Record<string, string>> = { templar: '/ws/', rohrpost: '/ws/rohrpost/' };
 let backend: StubBackend;
 let rc: Running;
 
@@ -55,7 +57,7 @@ for (const dialect of readdirSync(ROOT)) {
           const step = JSON.parse(line) as Record<string, unknown>;
           const where = `${file}:${n + 1}`;
           if ('backend' in step) backend.answer(step.backend as never);
-          else if ('connect' in step) c = await connect(`${rc.wsUrl}${step.connect as string}`);
+          else if ('connect' in step) c = await connect(`ws://127.0.0.1:${rc.port}${PATHS[dialect] ?? '/'}${step.connect as string}`);
           else if ('send' in step) c?.send(step.send);
           else if ('recv' in step) {
             const frame = await c!.nextText();
