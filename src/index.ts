@@ -30,6 +30,8 @@ export { createBootstrapAuth } from './auth/bootstrap.js';
 export type { BootstrapAuthOptions } from './auth/bootstrap.js';
 export { BootstrapStatus } from './auth/bootstrap-response.js';
 export { createAnonymousAuth } from './auth/anonymous.js';
+export { createJwtAuth, verifyJwt } from './auth/jwt.js';
+export type { JwtAuthOptions } from './auth/jwt.js';
 export { DEFAULT_FORWARD, parseHeaderSpec } from './auth/forward.js';
 export type { HeaderSource } from './auth/forward.js';
 export type { AuthStrategy, AuthResult, UpgradeRequest } from './auth/strategy.js';

@@ -274,7 +274,15 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
       await app.listen({ port: options.port ?? DEFAULTS.port, host });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? DEFAULTS.port);
-      registry.sweepIdle(options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs, (conn) => conn.close(CloseCode.Normal, 'idle timeout'));
+      // Idle connections close within a tenth of the idle timeout (at most 10 s late); expired credentials
+      // within a second.
+      const idleMs = options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs;
+      registry.sweep(
+        Math.max(10, Math.min(1000, idleMs > 0 ? Math.floor(idleMs / 10) : 1000)),
+        idleMs,
+        (conn) => conn.close(CloseCode.Normal, 'idle timeout'),
+        (conn) => conn.close(CloseCode.Forbidden, 'credentials expired'),
+      );
       await startAmqp();
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       logger.info({ url, node: layer.nodeId, dialects: dialects.map((d) => `${d.name} ${d.path}`) }, 'roomcast listening');

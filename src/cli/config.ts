@@ -158,8 +158,10 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   if (typeof level === 'string' && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     problems.push(`--log-level: "${level}" is not one of fatal, error, warn, info, debug, trace, silent`);
   }
-  if (s.get('api-url') !== undefined && s.get('allow-anonymous') === true) {
-    problems.push('--allow-anonymous and --api-url exclude each other: the backend decides who is authorized');
+  const ways = ['api-url', 'jwt-secret', 'jwt-public-key', 'allow-anonymous'].filter((k) => s.get(k) !== undefined && s.get(k) !== false);
+  const jwt = ways.filter((k) => k.startsWith('jwt-'));
+  if (ways.length - jwt.length + (jwt.length > 0 ? 1 : 0) > 1) {
+    problems.push(`choose one way to authenticate: ${ways.map((k) => `--${k}`).join(', ')} exclude each other`);
   }
   const layer = s.get('layer');
   if (layer !== undefined && layer !== 'memory' && layer !== 'redis') problems.push(`--layer: "${String(layer)}" is not memory or redis`);

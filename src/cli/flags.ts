@@ -27,6 +27,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'api-socket', type: 'string', arg: 'PATH', help: 'reach the backend over this unix socket (the URL still gives path and Host)' },
   { name: 'forward-header', type: 'list', arg: 'SPEC', help: 'extra header for the bootstrap request: name=header:X | cookie:NAME | query:PARAM | value:TEXT, optional |PREFIX; name=none drops a default (repeatable)' },
   { name: 'bootstrap-timeout', type: 'int', arg: 'MS', default: '5000', help: 'give up on the backend after this long (upgrade fails with 504)' },
+  { name: 'jwt-secret', type: 'string', arg: 'SECRET', help: 'authenticate with HS256 JWTs (?jwt_token=, ?token= or Authorization: Bearer); the allowed_rooms claim lists rooms' },
+  { name: 'jwt-public-key', type: 'string', arg: 'FILE', help: 'authenticate with RS256 JWTs verified with this PEM public key' },
   { name: 'allow-anonymous', type: 'bool', help: 'without --api-url, authorize everyone (with no rooms unless --anonymous-room)' },
   { name: 'anonymous-room', type: 'list', arg: 'JSON', help: 'a room every anonymous client may join, e.g. \'{"location":"*"}\' (repeatable)' },
   { name: 'layer', type: 'string', arg: 'KIND', default: 'memory', help: 'how nodes reach each other: memory (one process) or redis (many processes or machines)' },

@@ -34,14 +34,22 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { settings } = resolved;
-  if (command === 'serve' && settings.get('api-url') === undefined && settings.get('allow-anonymous') !== true) {
+  const authenticates = ['api-url', 'jwt-secret', 'jwt-public-key'].some((k) => settings.get(k) !== undefined);
+  if (command === 'serve' && !authenticates && settings.get('allow-anonymous') !== true) {
     process.stderr.write(
-      'roomcast: invalid configuration:\n  - set --api-url (your backend decides who may join which room), or --allow-anonymous\n',
+      'roomcast: invalid configuration:\n  - set --api-url (your backend decides who may join which room), --jwt-secret or --jwt-public-key, or --allow-anonymous\n',
     );
     return 2;
   }
   const logger = pino({ level: (settings.get('log-level') as Level | undefined) ?? 'info' });
-  let options = toServerOptions(settings, logger);
+  let options;
+  try {
+    options = toServerOptions(settings, logger);
+  } catch (err) {
+    // e.g. an unreadable --jwt-public-key file, or a key that is not PEM
+    process.stderr.write(`roomcast: invalid configuration:\n  - ${(err as Error).message}\n`);
+    return 2;
+  }
   let afterListen: ((url: string) => void) | undefined;
   if (command === 'demo') ({ options, afterListen } = withDemo(options, logger));
 

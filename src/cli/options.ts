@@ -3,7 +3,9 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { createAnonymousAuth } from '../auth/anonymous.js';
+import { createJwtAuth } from '../auth/jwt.js';
 import { createRedisLayer } from '../layers/redis.js';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from '../options.js';
@@ -35,7 +37,14 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
             timeoutMs: int('bootstrap-timeout'),
           },
         }
-      : { auth: createAnonymousAuth(anonymousRooms) }),
+      : str('jwt-secret') !== undefined || str('jwt-public-key') !== undefined
+        ? {
+            auth: createJwtAuth({
+              ...(str('jwt-secret') !== undefined ? { secret: str('jwt-secret') } : {}),
+              ...(str('jwt-public-key') !== undefined ? { publicKey: readFileSync(str('jwt-public-key') as string, 'utf8') } : {}),
+            }),
+          }
+        : { auth: createAnonymousAuth(anonymousRooms) }),
     ...(amqpUrl !== undefined ? { amqp: { url: amqpUrl, exchange: str('amqp-exchange') } } : {}),
     trigger: { secret: str('trigger-secret'), allowLoopback: s.get('trigger-allow-loopback') === true },
     allowOrigins: list('allow-origin'),

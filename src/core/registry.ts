@@ -38,17 +38,20 @@ export class Registry {
   }
 
   /**
-   * Calls `onIdle` for each connection silent for `idleMs`, checking every `idleMs / 10` (at most every 10 s),
-   * so a connection is closed between `idleMs` and `idleMs` plus one check after its last message.
+   * One timer for every connection (none per connection): every `everyMs`, calls `onIdle` for each connection
+   * silent for `idleMs` (`0`: never) and `onExpired` for each whose identity has expired.
    */
-  sweepIdle(idleMs: number, onIdle: (conn: Connection) => void): void {
+  sweep(everyMs: number, idleMs: number, onIdle: (conn: Connection) => void, onExpired: (conn: Connection) => void): void {
     this.stopSweeping();
-    if (idleMs <= 0) return;
-    const every = Math.max(10, Math.min(10_000, Math.floor(idleMs / 10)));
     this.#sweeper = setInterval(() => {
-      const deadline = Date.now() - idleMs;
-      for (const conn of this.#all) if (conn.lastSeen <= deadline && !conn.closing) onIdle(conn);
-    }, every);
+      const now = Date.now();
+      for (const conn of this.#all) {
+        if (conn.closing) continue;
+        const expires = conn.identity.expiresAt;
+        if (expires !== undefined && expires <= now) onExpired(conn);
+        else if (idleMs > 0 && conn.lastSeen <= now - idleMs) onIdle(conn);
+      }
+    }, everyMs);
     this.#sweeper.unref();
   }
 

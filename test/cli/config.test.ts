@@ -83,3 +83,9 @@ test('layer settings are checked', () => {
   const bad = resolveSettings({ argv: ['--layer', 'nats', '--redis-url', 'http://x'], env: {}, readFile: noFile });
   assert.deepEqual(bad.ok ? [] : bad.problems, ['--layer: "nats" is not memory or redis', '--redis-url: must start with redis:// or rediss://']);
 });
+
+test('one way to authenticate at a time', () => {
+  const r = resolveSettings({ argv: ['--api-url', 'http://b/api/', '--jwt-secret', 's'], env: {}, readFile: noFile });
+  assert.deepEqual(r.ok ? [] : r.problems, ['choose one way to authenticate: --api-url, --jwt-secret exclude each other']);
+  assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok, 'HS256 and RS256 together are one way');
+});

@@ -80,3 +80,9 @@ test('demo: page at /, stub backend, users by token, triggers from loopback', as
     await p.exit;
   }
 });
+
+test('an unreadable --jwt-public-key is a configuration error, not a crash', async () => {
+  const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', '0']);
+  assert.equal(await p.exit, 2);
+  assert.match(p.err(), /invalid configuration:[\s\S]*key\.pem/);
+});
