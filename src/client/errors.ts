@@ -1,0 +1,44 @@
+/**
+ * The one error type a client request rejects with: `code` says why, `error` and `data` keep what the server
+ * said (rohrpost.js rejected with bare strings or `undefined`).
+ *
+ * @module
+ */
+
+/** Why a request failed. */
+export type RequestFailure =
+  /** The server answered with an error; see `error` and `data`. */
+  | 'server'
+  /** No reply within the request's timeout. */
+  | 'timeout'
+  /** The connection dropped after the request was sent; it may or may not have run. */
+  | 'disconnected'
+  /** The client was closed, or stopped because the server refused its credentials. */
+  | 'closed'
+  /** Made while disconnected, with the offline queue full. */
+  | 'queue-full'
+  /** Its `AbortSignal` fired. */
+  | 'aborted';
+
+/** A failed request. */
+export class RequestError extends Error {
+  override readonly name = 'RequestError';
+  /** Why it failed. */
+  readonly code: RequestFailure;
+  /** The request's message type (rohrpost) or kind (templar `subscribe`). */
+  readonly type: string;
+  /** The server's error value, when `code` is `'server'`. */
+  readonly error?: unknown;
+  /** The server's `data` with its error, if any. */
+  readonly data?: unknown;
+
+  constructor(code: RequestFailure, type: string, message: string, server?: { error: unknown; data?: unknown }) {
+    super(message);
+    this.code = code;
+    this.type = type;
+    if (server !== undefined) {
+      this.error = server.error;
+      this.data = server.data;
+    }
+  }
+}
