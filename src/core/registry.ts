@@ -1,5 +1,6 @@
 /**
- * Every open connection of this node, and the one shared timer that closes idle ones (no timer per connection).
+ * Every open connection of this node, by id (so a message addressed to one connection finds it), and the one
+ * shared timer that closes idle ones (no timer per connection).
  *
  * @module
  */
@@ -7,18 +8,25 @@ import type { Connection } from './connection.js';
 
 /** The node's open connections. */
 export class Registry {
-  #all = new Set<Connection>();
+  // Keyed by the connection's own id string: the map adds no string per connection.
+  #all = new Map<string, Connection>();
   #perDialect = new Map<string, number>();
   #sweeper: NodeJS.Timeout | undefined;
 
   add(conn: Connection): void {
-    this.#all.add(conn);
+    this.#all.set(conn.id, conn);
     this.#perDialect.set(conn.dialect, (this.#perDialect.get(conn.dialect) ?? 0) + 1);
   }
 
   remove(conn: Connection): void {
-    if (!this.#all.delete(conn)) return;
+    if (this.#all.get(conn.id) !== conn) return;
+    this.#all.delete(conn.id);
     this.#perDialect.set(conn.dialect, (this.#perDialect.get(conn.dialect) ?? 1) - 1);
+  }
+
+  /** The open connection with this id, if it is on this node. */
+  get(id: string): Connection | undefined {
+    return this.#all.get(id);
   }
 
   /** Open connections, of one dialect or all. */
@@ -29,7 +37,7 @@ export class Registry {
   /** Bytes queued for the clients of one dialect, or of all. */
   queuedBytes(dialect?: string): number {
     let total = 0;
-    for (const conn of this.#all) if (dialect === undefined || conn.dialect === dialect) total += conn.queuedBytes;
+    for (const conn of this.#all.values()) if (dialect === undefined || conn.dialect === dialect) total += conn.queuedBytes;
     return total;
   }
 
@@ -45,7 +53,7 @@ export class Registry {
     this.stopSweeping();
     this.#sweeper = setInterval(() => {
       const now = Date.now();
-      for (const conn of this.#all) {
+      for (const conn of this.#all.values()) {
         if (conn.closing) continue;
         const expires = conn.identity.expiresAt;
         if (expires !== undefined && expires <= now) onExpired(conn);

@@ -12,6 +12,8 @@ import type { LayerStatus } from '../layers/layer.js';
 
 /** Node-wide facts a dialect may report (templar's `status`). */
 export interface ServerView {
+  /** This node's id in the layer (the first part of a connection's address, core/address.ts). */
+  readonly nodeId: string;
   /** Open connections speaking `dialect` on this node. */
   connections(dialect: string): number;
   /** Groups with local members whose name starts with `prefix`. */

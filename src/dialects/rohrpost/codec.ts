@@ -88,6 +88,29 @@ export function renderReply(parts: ReplyParts): string {
   return `{${out.join(',')}}`;
 }
 
+/** Serializes handler data once; `undefined` (and what JSON cannot encode, such as a function) stays absent. */
+export function serialized(data: unknown): { json: string } | undefined {
+  if (data === undefined) return undefined;
+  const json = JSON.stringify(data);
+  return json === undefined ? undefined : { json };
+}
+
+/** Renders a server message `{type, data}`, with `id` when given (group pushes, `server.sendMessage`). */
+export function renderPush(type: string, data: unknown, id?: JsonValue): string {
+  return renderReply({ ...(id !== undefined ? { id } : {}), type, ...(data !== undefined ? { data: serialized(data) } : {}) });
+}
+
+/** Renders a server error `{id, type, error, data}`, each key by the reply rules (`server.sendError`). */
+export function renderErrorMessage(error: string, parts: { readonly type?: string; readonly id?: JsonValue; readonly data?: unknown } = {}): string {
+  const { type, id, data } = parts;
+  return renderReply({
+    ...(id !== undefined ? { id } : {}),
+    ...(type !== undefined ? { type } : {}),
+    error,
+    ...(data !== undefined ? { data: serialized(data) } : {}),
+  });
+}
+
 /** rohrpost's pong: request `data` that is an object is echoed, anything else is wrapped as `{"data": …}`. */
 export function renderPong(request: JsonObject, id: JsonValue): string {
   if (!('data' in request)) return renderReply({ id, type: 'pong' });

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { connectionAddress } from '../../core/address.js';
 import type { Membership } from '../../core/connection.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { Identity } from '../../core/identity.js';
@@ -16,10 +17,16 @@ import { toRoom } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../wire/json.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
-import { decodeRohrpost, renderPong, renderReply } from './codec.js';
+import { decodeRohrpost, renderPong, renderPush, renderReply, serialized } from './codec.js';
 
 /** What a handler can do with the request it handles. */
 export interface RohrpostContext {
+  /**
+   * The connection's address, `<node id>/<connection id>` (e.g. `a1b2…/3b241101-e2bb-4255-8caf-4136c566a962`):
+   * it names the node holding the connection, so app code on any node can later reach this client with
+   * `server.sendMessage(connectionId, …)` or `server.sendError(connectionId, …)`. Treat it as opaque; it is
+   * valid until the connection closes.
+   */
   readonly connectionId: string;
   readonly identity: Identity;
   /** The request's id, echoed in replies. */
@@ -42,6 +49,22 @@ export interface RohrpostContext {
 
 /** Handles one request type. It may be async; a throw becomes an error reply, never a closed connection. */
 export type RohrpostHandler = (ctx: RohrpostContext, request: JsonObject) => void | Promise<void>;
+
+/** Options of `server.sendMessage`. */
+export interface RohrpostMessageOptions {
+  /** The message's `id` (left out when Python finds it falsy, as in replies). @default none */
+  readonly id?: JsonValue;
+}
+
+/** Options of `server.sendError`. */
+export interface RohrpostErrorOptions {
+  /** The message's `type`, e.g. the type of the request it answers. @default none */
+  readonly type?: string;
+  /** The message's `id`, e.g. the id of the request it answers. @default none */
+  readonly id?: JsonValue;
+  /** Data sent alongside the error. @default none */
+  readonly data?: unknown;
+}
 
 /** A subscription target as rohrpost.js sends it: `{"type": "collection", "id": 52}`. */
 export interface SubscriptionTarget {
@@ -73,18 +96,6 @@ export interface RohrpostDialect extends Dialect {
 /** The hub group of a rohrpost group name. */
 export const rohrpostGroup = (name: string): string => `rp:${name}`;
 
-/** Serializes handler data once; `undefined` stays absent. */
-const serialized = (data: unknown): { json: string } | undefined => {
-  if (data === undefined) return undefined;
-  const json = JSON.stringify(data);
-  return json === undefined ? undefined : { json };
-};
-
-/** Renders a group push `{type, data}` (with `id` when given). */
-export function renderPush(type: string, data: unknown, id?: number): string {
-  return renderReply({ ...(id !== undefined ? { id } : {}), type, ...(data !== undefined ? { data: serialized(data) } : {}) });
-}
-
 class RohrpostConnection implements Handler {
   readonly #session: Session;
   readonly #handlers: ReadonlyMap<string, RohrpostHandler>;
@@ -111,7 +122,8 @@ class RohrpostConnection implements Handler {
       return;
     }
     const ctx: RohrpostContext = {
-      connectionId: session.id,
+      // Built per request rather than stored per connection: an idle connection carries no extra string.
+      connectionId: connectionAddress(session.server.nodeId, session.id),
       identity: session.identity,
       id,
       type,

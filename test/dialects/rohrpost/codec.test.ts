@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeRohrpost, renderPong, renderReply, RohrpostError } from '../../../src/dialects/rohrpost/codec.js';
+import { decodeRohrpost, renderErrorMessage, renderPong, renderPush, renderReply, RohrpostError } from '../../../src/dialects/rohrpost/codec.js';
 import { isJsonObject, parseJson } from '../../../src/wire/json.js';
 
 const errorOf = (frame: string): unknown => {
@@ -37,6 +37,20 @@ test('replies leave out every key Python finds falsy, in the order id, type, err
   for (const id of [0, '', null, false]) assert.equal(renderReply({ id, type: 'pong' }), '{"type":"pong"}');
   for (const json of ['{}', '[]', '0', '""', 'null', 'false']) assert.equal(renderReply({ id: 1, type: 't', data: { json } }), '{"id":1,"type":"t"}');
   assert.equal(renderReply({ error: '' }), '{}');
+});
+
+test('server messages and errors follow the reply rules (send_message / send_error)', () => {
+  assert.equal(renderPush('done', { a: 1 }), '{"type":"done","data":{"a":1}}');
+  assert.equal(renderPush('done', { a: 1 }, 7), '{"id":7,"type":"done","data":{"a":1}}');
+  assert.equal(renderPush('done', {}, 0), '{"type":"done"}');
+  assert.equal(renderPush('done', () => 1), '{"type":"done"}');
+  // A request id kept by a handler is echoed exactly, as replies do.
+  const request = parseJson('{"id": 12345678901234567890}');
+  assert.ok(request.ok && isJsonObject(request.value));
+  assert.equal(renderPush('done', undefined, request.value.id), '{"id":12345678901234567890,"type":"done"}');
+  assert.equal(renderErrorMessage('NOPE'), '{"error":"NOPE"}');
+  assert.equal(renderErrorMessage('NOPE', { type: 'rename', id: 'r1', data: { why: 'x' } }), '{"id":"r1","type":"rename","error":"NOPE","data":{"why":"x"}}');
+  assert.equal(renderErrorMessage('', { data: [] }), '{}');
 });
 
 test('pong echoes object data and wraps anything else', () => {

@@ -1,0 +1,47 @@
+/**
+ * The parts of a server that its options may leave out: the dialects, the auth strategy, the per-connection
+ * limits (DEFAULTS in options.ts holds the values).
+ *
+ * @module
+ */
+import { createAnonymousAuth } from '../auth/anonymous.js';
+import { createBootstrapAuth } from '../auth/bootstrap.js';
+import type { AuthStrategy } from '../auth/strategy.js';
+import type { ConnectionLimits } from '../core/connection.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { createRohrpostDialect } from '../dialects/rohrpost/index.js';
+import { createTemplarDialect } from '../dialects/templar/index.js';
+import type { Logger } from '../log.js';
+import { DEFAULTS, type ServerOptions } from '../options.js';
+import { nodeHttpGet } from '../transport/http-client.js';
+
+/** The dialects served: the given ones, or templar at `/ws/` and rohrpost at `/ws/rohrpost/`. */
+export function serverDialects(options: ServerOptions, logger: Logger): readonly Dialect[] {
+  return (
+    options.dialects ?? [
+      createTemplarDialect(options.templar),
+      createRohrpostDialect({
+        onHandlerError: (err, type) => logger.error({ err, type }, 'rohrpost handler failed'),
+        ...options.rohrpost,
+      }),
+    ]
+  );
+}
+
+/** The auth strategy: the given one, the bootstrap proxy when `bootstrap` is set, or everyone with no rooms. */
+export function serverAuth(options: ServerOptions, logger: Logger): AuthStrategy {
+  if (options.auth !== undefined) return options.auth;
+  if (options.bootstrap !== undefined) return createBootstrapAuth({ ...options.bootstrap, httpGet: nodeHttpGet, logger });
+  return createAnonymousAuth([]);
+}
+
+/** Every connection's limits. */
+export function connectionLimits(options: ServerOptions): ConnectionLimits {
+  const rate = options.rateLimit ?? DEFAULTS.rateLimit;
+  return {
+    maxQueueBytes: options.maxQueueBytes ?? DEFAULTS.maxQueueBytes,
+    queuePolicy: options.queuePolicy ?? DEFAULTS.queuePolicy,
+    messagesPerSecond: rate.perSecond,
+    burst: rate.burst,
+  };
+}
