@@ -44,7 +44,7 @@ export interface ServerOptions {
   readonly port?: number;
   /** Interface to listen on. @default '127.0.0.1' */
   readonly host?: string;
-  /** How clients are authenticated. @default the bootstrap proxy when `bootstrap` is set, else everyone with no rooms */
+  /** How clients are authenticated. @default the bootstrap proxy when `bootstrap` is set, else nobody (use `createAnonymousAuth(rooms)` to let everyone in) */
   readonly auth?: AuthStrategy;
   /** Authenticate against a django-binder style backend. */
   readonly bootstrap?: BootstrapOptions;

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { createAnonymousAuth } from '../auth/anonymous.js';
 import { createBootstrapAuth } from '../auth/bootstrap.js';
 import type { AuthStrategy } from '../auth/strategy.js';
 import type { ConnectionLimits } from '../core/connection.js';
@@ -28,11 +27,15 @@ export function serverDialects(options: ServerOptions, logger: Logger): readonly
   );
 }
 
-/** The auth strategy: the given one, the bootstrap proxy when `bootstrap` is set, or everyone with no rooms. */
+/**
+ * The auth strategy: the given one, or the bootstrap proxy when `bootstrap` is set. With neither, nobody is let in:
+ * anonymous access is a choice (`auth: createAnonymousAuth(rooms)`), never a default.
+ */
 export function serverAuth(options: ServerOptions, logger: Logger): AuthStrategy {
   if (options.auth !== undefined) return options.auth;
   if (options.bootstrap !== undefined) return createBootstrapAuth({ ...options.bootstrap, httpGet: nodeHttpGet, logger });
-  return createAnonymousAuth([]);
+  logger.warn({}, 'no auth configured: every connection is refused (set `bootstrap`, or `auth`, e.g. createAnonymousAuth())');
+  return async () => ({ kind: 'denied', reason: 'no auth strategy configured' });
 }
 
 /** Every connection's limits. */
