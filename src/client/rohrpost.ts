@@ -249,6 +249,15 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     const frame = parsed as RohrpostFrame;
     this.emit('message', frame);
     const { id, type, error, data } = frame;
+    // Routed by type: rohrpost servers give these a random id that may equal a pending request's.
+    if (type === 'subscription-update' && isObject(data) && typeof data.group === 'string') {
+      const entry = this.#groups.get(data.group);
+      if (entry === undefined) return;
+      const update: SubscriptionUpdate = { group: data.group, data };
+      for (const listener of [...entry.listeners]) listener(update);
+      this.emit('update', update);
+      return;
+    }
     if (typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= this.#lastId) {
       // A reply to one of ours; to a request that timed out or was aborted, it is ignored.
       const pending = this.#inflight.get(id);
@@ -263,14 +272,6 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     }
     if (error !== undefined && error !== null && error !== '') return this.emit('serverError', { error, data, frame });
     if (type === 'pong') return;
-    if (type === 'subscription-update' && isObject(data) && typeof data.group === 'string') {
-      const entry = this.#groups.get(data.group);
-      if (entry === undefined) return;
-      const update: SubscriptionUpdate = { group: data.group, data };
-      for (const listener of [...entry.listeners]) listener(update);
-      this.emit('update', update);
-      return;
-    }
     this.emit('push', { type: typeof type === 'string' ? type : String(type), data, frame });
   }
 
