@@ -23,7 +23,7 @@ export { createTemplarDialect } from './dialects/templar/index.js';
 export type { TemplarOptions } from './dialects/templar/index.js';
 export { TemplarError } from './dialects/templar/codec.js';
 export { createRohrpostDialect } from './dialects/rohrpost/index.js';
-export type { RohrpostContext, RohrpostHandler, RohrpostOptions, RohrpostDialect, SubscriptionTarget } from './dialects/rohrpost/index.js';
+export type { RohrpostAuthJwt, RohrpostContext, RohrpostHandler, RohrpostOptions, RohrpostDialect, SubscriptionTarget } from './dialects/rohrpost/index.js';
 export { RohrpostError } from './dialects/rohrpost/codec.js';
 export type { Dialect, Session, Denial, ServerView } from './dialects/dialect.js';
 export { createBootstrapAuth } from './auth/bootstrap.js';
