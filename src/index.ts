@@ -24,6 +24,7 @@ export type { TemplarOptions } from './dialects/templar/index.js';
 export { TemplarError } from './dialects/templar/codec.js';
 export { createRohrpostDialect } from './dialects/rohrpost/index.js';
 export type {
+  RohrpostAuthJwt,
   RohrpostContext,
   RohrpostHandler,
   RohrpostOptions,
@@ -38,8 +39,10 @@ export { createBootstrapAuth } from './auth/bootstrap.js';
 export type { BootstrapAuthOptions } from './auth/bootstrap.js';
 export { BootstrapStatus } from './auth/bootstrap-response.js';
 export { createAnonymousAuth } from './auth/anonymous.js';
-export { createJwtAuth, verifyJwt } from './auth/jwt.js';
-export type { JwtAuthOptions } from './auth/jwt.js';
+export { createJwtAuth, createJwtVerifier, verifyJwt } from './auth/jwt.js';
+export type { JwtAuthOptions, JwtVerdict, JwtVerifier } from './auth/jwt.js';
+export { nodeHttpGet } from './transport/http-client.js';
+export type { HttpGet, HttpGetRequest, HttpGetResponse } from './auth/http-get.js';
 export { DEFAULT_FORWARD, parseHeaderSpec } from './auth/forward.js';
 export type { HeaderSource } from './auth/forward.js';
 export type { AuthStrategy, AuthResult, UpgradeRequest } from './auth/strategy.js';

@@ -1,9 +1,11 @@
 /**
  * JWT auth: the connection presents a token (Baserow-style `?jwt_token=`, `?token=`, or `Authorization: Bearer`)
- * signed with HS256 (shared secret) or RS256 (public key). Claims give the user and the allowed rooms.
+ * signed with HS256 (shared secret) or RS256 (a public key, or the key its `kid` names in a JSON Web Key Set).
+ * Claims give the user and the allowed rooms.
  *
  * @example
  * createServer({ auth: createJwtAuth({ secret: process.env.JWT_SECRET, audience: 'roomcast' }) })
+ * createServer({ auth: createJwtAuth({ jwksUrl: 'https://issuer.example/.well-known/jwks.json', httpGet: nodeHttpGet }) })
  *
  * @module
  */
@@ -12,9 +14,12 @@ import type { Identity } from '../core/identity.js';
 import { createRoomMatcher } from '../rooms/matcher.js';
 import { toRoom, type Room } from '../rooms/room.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../wire/json.js';
+import type { Logger } from '../log.js';
+import type { HttpGet } from './http-get.js';
+import { createJwksCache } from './jwks.js';
 import { headerValue, type AuthStrategy, type UpgradeRequest } from './strategy.js';
 
-/** Options of {@link createJwtAuth}. Give `secret` (HS256), `publicKey` (RS256), or both. */
+/** Options of {@link createJwtAuth}. Give `secret` (HS256), `publicKey` or `jwksUrl` (RS256), or several. */
 export interface JwtAuthOptions {
   /** Shared secret for HS256. */
   readonly secret?: string;
@@ -30,7 +35,35 @@ export interface JwtAuthOptions {
   readonly queryParams?: readonly string[];
   /** The rooms a token allows. @default the `allowed_rooms` claim (a list of room objects) */
   readonly rooms?: (claims: JsonObject) => readonly JsonValue[];
+  /**
+   * A JSON Web Key Set URL: RS256 tokens with a `kid` are verified with the set's key of that id; a token without
+   * `kid` uses `publicKey` if given, else the set's only key. Fetched on first need and cached.
+   */
+  readonly jwksUrl?: string;
+  /** Least time between two fetches of the set caused by unknown `kid`s (key rotation). @default 30000 */
+  readonly jwksCooldownMs?: number;
+  /** Age after which the set is refreshed in the background, on its next use. @default 600000 */
+  readonly jwksMaxAgeMs?: number;
+  /** Give up on the key set's server after this long. @default 5000 */
+  readonly jwksTimeoutMs?: number;
+  /** Largest key set accepted. @default 1 MiB */
+  readonly jwksMaxBytes?: number;
+  /** The HTTP client that fetches `jwksUrl`, e.g. `nodeHttpGet`. Required with `jwksUrl`. */
+  readonly httpGet?: HttpGet;
+  /** Where key set fetch failures are logged. */
+  readonly logger?: Logger;
 }
+
+/** What {@link createJwtVerifier} decided about a token. */
+export type JwtVerdict =
+  | { readonly claims: JsonObject }
+  /** The token is refused: the reason is safe to show (it names the check, never a key). */
+  | { readonly error: string }
+  /** Nothing could be decided (the key set cannot be fetched): `status` is the HTTP status for an upgrade. */
+  | { readonly unavailable: string; readonly status: number };
+
+/** Verifies one token: signature (by a key that may be fetched), `exp`, `nbf`, `iss`, `aud`. Never rejects. */
+export type JwtVerifier = (token: string) => Promise<JwtVerdict>;
 
 /** Why a token was refused, or its claims. Pure apart from the clock passed in. */
 export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number, rsaKey?: KeyObject): { claims: JsonObject } | { error: string } {
@@ -63,6 +96,12 @@ export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number,
   return { claims };
 }
 
+/** A token's header, or `undefined` when the token is malformed. Pure; verifies nothing. */
+export function decodeJwtHeader(token: string): JsonObject | undefined {
+  const parts = token.split('.');
+  return parts.length === 3 && parts[0] !== undefined ? decodePart(parts[0]) : undefined;
+}
+
 function decodePart(part: string): JsonObject | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) return undefined;
   const parsed = parseJson(Buffer.from(part, 'base64url').toString('utf8'));
@@ -78,16 +117,61 @@ function tokenOf(request: UpgradeRequest, params: readonly string[]): string | u
   return auth !== undefined && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
 }
 
-/** Creates the JWT strategy. @throws TypeError when neither `secret` nor `publicKey` is given */
-export function createJwtAuth(options: JwtAuthOptions): AuthStrategy {
-  if (options.secret === undefined && options.publicKey === undefined) throw new TypeError('createJwtAuth needs a secret (HS256) or a publicKey (RS256)');
+/**
+ * Creates a token verifier, for the upgrade strategy or for tokens sent inside messages (rohrpost's `auth_jwt`).
+ * @throws TypeError listing every problem: no key given, `jwksUrl` without `httpGet`, `jwksUrl` not http(s)
+ */
+export function createJwtVerifier(options: JwtAuthOptions): JwtVerifier {
+  const problems: string[] = [];
+  if (options.secret === undefined && options.publicKey === undefined && options.jwksUrl === undefined) {
+    problems.push('a secret (HS256), a publicKey or a jwksUrl (RS256) is needed');
+  }
+  if (options.jwksUrl !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(options.jwksUrl) || !URL.canParse(options.jwksUrl)) problems.push(`jwksUrl ${JSON.stringify(options.jwksUrl)} is not an http(s) URL`);
+    if (options.httpGet === undefined) problems.push('jwksUrl needs an httpGet (e.g. nodeHttpGet)');
+  }
+  if (problems.length > 0) throw new TypeError(`JWT auth: ${problems.join('; ')}`);
   const rsaKey = options.publicKey === undefined ? undefined : typeof options.publicKey === 'string' ? createPublicKey(options.publicKey) : options.publicKey;
+  const jwks =
+    options.jwksUrl === undefined || options.httpGet === undefined
+      ? undefined
+      : createJwksCache({
+          url: options.jwksUrl,
+          httpGet: options.httpGet,
+          ...(options.jwksCooldownMs !== undefined ? { cooldownMs: options.jwksCooldownMs } : {}),
+          ...(options.jwksMaxAgeMs !== undefined ? { maxAgeMs: options.jwksMaxAgeMs } : {}),
+          ...(options.jwksTimeoutMs !== undefined ? { timeoutMs: options.jwksTimeoutMs } : {}),
+          ...(options.jwksMaxBytes !== undefined ? { maxBytes: options.jwksMaxBytes } : {}),
+          ...(options.logger !== undefined ? { logger: options.logger } : {}),
+        });
+  return async (token) => {
+    let key = rsaKey;
+    const header = jwks === undefined ? undefined : decodeJwtHeader(token);
+    // Only RS256 consults the set: an HS256 token's kid must not make us fetch, and alg checks stay in verifyJwt.
+    if (jwks !== undefined && header?.alg === 'RS256') {
+      const kid = header.kid;
+      if (kid !== undefined && typeof kid !== 'string') return { error: 'malformed token' };
+      if (kid !== undefined || rsaKey === undefined) {
+        const found = await jwks.key(kid);
+        if (found.kind === 'failed') return { unavailable: found.reason, status: found.status };
+        if (found.kind === 'denied') return { error: found.reason };
+        key = found.key;
+      }
+    }
+    return verifyJwt(token, options, Date.now(), key);
+  };
+}
+
+/** Creates the JWT strategy. @throws TypeError as {@link createJwtVerifier} does */
+export function createJwtAuth(options: JwtAuthOptions): AuthStrategy {
+  const verify = createJwtVerifier(options);
   const params = options.queryParams ?? ['jwt_token', 'token'];
   const roomsOf = options.rooms ?? ((claims: JsonObject) => (Array.isArray(claims.allowed_rooms) ? claims.allowed_rooms : []));
   return async (request) => {
     const token = tokenOf(request, params);
     if (token === undefined) return { kind: 'denied', reason: 'no token' };
-    const result = verifyJwt(token, options, Date.now(), rsaKey);
+    const result = await verify(token);
+    if ('unavailable' in result) return { kind: 'failed', status: result.status, reason: result.unavailable };
     if ('error' in result) return { kind: 'denied', reason: result.error };
     const rooms: Room[] = [];
     for (const value of roomsOf(result.claims)) {

@@ -140,6 +140,8 @@ function validate(s: Map<string, Value>, problems: string[]): void {
     if (url !== undefined && !/^https?:$/.test(url.protocol)) problems.push('--api-url: must be http:// or https://');
     if (url !== undefined && !apiUrl.endsWith('/')) problems.push(`--api-url: must end with '/' (bootstrap/ is appended), e.g. ${apiUrl}/`);
   }
+  const jwksUrl = s.get('jwt-jwks-url');
+  if (typeof jwksUrl === 'string' && (!/^https?:\/\/[^/]/.test(jwksUrl) || !URL.canParse(jwksUrl))) problems.push(`--jwt-jwks-url: "${jwksUrl}" is not an http:// or https:// URL`);
   const amqpUrl = s.get('amqp-url');
   if (typeof amqpUrl === 'string' && !/^amqps?:\/\//.test(amqpUrl)) problems.push('--amqp-url: must start with amqp:// or amqps://');
   for (const spec of (s.get('forward-header') as readonly string[] | undefined) ?? []) {
@@ -158,7 +160,7 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   if (typeof level === 'string' && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     problems.push(`--log-level: "${level}" is not one of fatal, error, warn, info, debug, trace, silent`);
   }
-  const ways = ['api-url', 'jwt-secret', 'jwt-public-key', 'allow-anonymous'].filter((k) => s.get(k) !== undefined && s.get(k) !== false);
+  const ways = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url', 'allow-anonymous'].filter((k) => s.get(k) !== undefined && s.get(k) !== false);
   const jwt = ways.filter((k) => k.startsWith('jwt-'));
   if (ways.length - jwt.length + (jwt.length > 0 ? 1 : 0) > 1) {
     problems.push(`choose one way to authenticate: ${ways.map((k) => `--${k}`).join(', ')} exclude each other`);

@@ -29,6 +29,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'bootstrap-timeout', type: 'int', arg: 'MS', default: '5000', help: 'give up on the backend after this long (upgrade fails with 504)' },
   { name: 'jwt-secret', type: 'string', arg: 'SECRET', help: 'authenticate with HS256 JWTs (?jwt_token=, ?token= or Authorization: Bearer); the allowed_rooms claim lists rooms' },
   { name: 'jwt-public-key', type: 'string', arg: 'FILE', help: 'authenticate with RS256 JWTs verified with this PEM public key' },
+  { name: 'jwt-jwks-url', type: 'string', arg: 'URL', help: 'authenticate with RS256 JWTs verified with the key their kid names in this JSON Web Key Set (fetched on first use, refreshed every 10 min and on an unknown kid at most every 30 s)' },
   { name: 'allow-anonymous', type: 'bool', help: 'without --api-url, authorize everyone (with no rooms unless --anonymous-room)' },
   { name: 'anonymous-room', type: 'list', arg: 'JSON', help: 'a room every anonymous client may join, e.g. \'{"location":"*"}\' (repeatable)' },
   { name: 'layer', type: 'string', arg: 'KIND', default: 'memory', help: 'how nodes reach each other: memory (one process) or redis (many processes or machines)' },

@@ -34,10 +34,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { settings } = resolved;
-  const authenticates = ['api-url', 'jwt-secret', 'jwt-public-key'].some((k) => settings.get(k) !== undefined);
+  const authenticates = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url'].some((k) => settings.get(k) !== undefined);
   if (command === 'serve' && !authenticates && settings.get('allow-anonymous') !== true) {
     process.stderr.write(
-      'roomcast: invalid configuration:\n  - set --api-url (your backend decides who may join which room), --jwt-secret or --jwt-public-key, or --allow-anonymous\n',
+      'roomcast: invalid configuration:\n  - set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous\n',
     );
     return 2;
   }

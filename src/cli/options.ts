@@ -9,6 +9,7 @@ import { createJwtAuth } from '../auth/jwt.js';
 import { createRedisLayer } from '../layers/redis.js';
 import type { Logger } from '../log.js';
 import type { ServerOptions } from '../options.js';
+import { nodeHttpGet } from '../transport/http-client.js';
 import { headerSpecs, type Settings } from './config.js';
 
 /** Builds server options; `logger` is the CLI's pino logger. */
@@ -37,11 +38,12 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
             timeoutMs: int('bootstrap-timeout'),
           },
         }
-      : str('jwt-secret') !== undefined || str('jwt-public-key') !== undefined
+      : str('jwt-secret') !== undefined || str('jwt-public-key') !== undefined || str('jwt-jwks-url') !== undefined
         ? {
             auth: createJwtAuth({
               ...(str('jwt-secret') !== undefined ? { secret: str('jwt-secret') } : {}),
               ...(str('jwt-public-key') !== undefined ? { publicKey: readFileSync(str('jwt-public-key') as string, 'utf8') } : {}),
+              ...(str('jwt-jwks-url') !== undefined ? { jwksUrl: str('jwt-jwks-url'), httpGet: nodeHttpGet, logger } : {}),
             }),
           }
         : { auth: createAnonymousAuth(anonymousRooms) }),

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { createJwtAuth, verifyJwt } from '../../src/auth/jwt.js';
+import type { HttpGet } from '../../src/auth/http-get.js';
+import { createJwtAuth, createJwtVerifier, verifyJwt } from '../../src/auth/jwt.js';
 import type { UpgradeRequest } from '../../src/auth/strategy.js';
 import { toRoom } from '../../src/rooms/room.js';
 
@@ -58,4 +59,52 @@ test('the strategy reads ?jwt_token=, ?token= or Authorization: Bearer; claims g
   assert.deepEqual(await auth(req('/ws/'), signal), { kind: 'denied', reason: 'no token' });
   assert.deepEqual(await auth(req(`/ws/?jwt_token=${hs256({}, 'nope')}`), signal), { kind: 'denied', reason: 'bad signature' });
   assert.throws(() => createJwtAuth({}), TypeError);
+});
+
+test('with a jwksUrl: the kid picks the key; no kid uses publicKey, else the only key; HS256 never fetches', async () => {
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signed = (claims: object, header: object, key = privateKey): string => {
+    const body = `${b64({ alg: 'RS256', typ: 'JWT', ...header })}.${b64(claims)}`;
+    return `${body}.${sign('RSA-SHA256', Buffer.from(body), key).toString('base64url')}`;
+  };
+  let keys: object[] = [{ ...publicKey.export({ format: 'jwk' }), kid: 'main' }];
+  let calls = 0;
+  const httpGet: HttpGet = async (r) => {
+    calls++;
+    assert.equal(r.url, 'https://issuer.example/jwks');
+    return { status: 200, contentType: 'application/json', body: JSON.stringify({ keys }) };
+  };
+  const verify = createJwtVerifier({ jwksUrl: 'https://issuer.example/jwks', httpGet, secret: 's3cret' });
+  assert.equal(calls, 0);
+  assert.ok('claims' in (await verify(signed({ sub: 'u' }, { kid: 'main' }))));
+  assert.ok('claims' in (await verify(signed({ sub: 'u' }, {}))), 'no kid: the only key of the set');
+  assert.deepEqual(await verify(signed({ sub: 'u' }, { kid: 'main' }, other.privateKey)), { error: 'bad signature' });
+  assert.deepEqual(await verify(signed({ sub: 'u' }, { kid: 7 })), { error: 'malformed token' });
+  assert.equal(calls, 1);
+  assert.ok('claims' in (await verify(hs256({ sub: 'u' }, 's3cret', { alg: 'HS256', kid: 'x' }))));
+  assert.equal(calls, 1, 'an HS256 token with a kid does not consult the set');
+
+  keys = [...keys, { ...other.publicKey.export({ format: 'jwk' }), kid: 'next' }];
+  const both = createJwtVerifier({ jwksUrl: 'https://issuer.example/jwks', httpGet });
+  assert.deepEqual(await both(signed({}, {})), { error: 'token has no kid and the key set holds 2 keys' });
+  const withPem = createJwtVerifier({ jwksUrl: 'https://issuer.example/jwks', httpGet, publicKey: other.publicKey });
+  assert.ok('claims' in (await withPem(signed({}, {}, other.privateKey))), 'no kid: the configured publicKey');
+  assert.ok('claims' in (await withPem(signed({}, { kid: 'main' }))), 'a kid: the set');
+});
+
+test('with a jwksUrl that cannot be fetched the strategy fails (no decision), and bad options are listed', async () => {
+  const httpGet: HttpGet = async () => ({ failure: 'unreachable', detail: 'connect ECONNREFUSED' });
+  const auth = createJwtAuth({ jwksUrl: 'http://127.0.0.1:1/jwks', httpGet });
+  const body = `${b64({ alg: 'RS256', kid: 'k' })}.${b64({})}`;
+  const token = `${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+  assert.deepEqual(await auth(req(`/ws/?jwt_token=${token}`), new AbortController().signal), {
+    kind: 'failed',
+    status: 502,
+    reason: 'JWKS unreachable: connect ECONNREFUSED',
+  });
+  assert.throws(() => createJwtAuth({ jwksUrl: 'ftp://x/jwks' }), {
+    name: 'TypeError',
+    message: 'JWT auth: jwksUrl "ftp://x/jwks" is not an http(s) URL; jwksUrl needs an httpGet (e.g. nodeHttpGet)',
+  });
+  assert.throws(() => createJwtVerifier({}), { message: 'JWT auth: a secret (HS256), a publicKey or a jwksUrl (RS256) is needed' });
 });

@@ -88,4 +88,14 @@ test('one way to authenticate at a time', () => {
   const r = resolveSettings({ argv: ['--api-url', 'http://b/api/', '--jwt-secret', 's'], env: {}, readFile: noFile });
   assert.deepEqual(r.ok ? [] : r.problems, ['choose one way to authenticate: --api-url, --jwt-secret exclude each other']);
   assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok, 'HS256 and RS256 together are one way');
+  assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok);
+  const both = resolveSettings({ argv: ['--allow-anonymous', '--jwt-jwks-url', 'https://issuer.example/jwks'], env: {}, readFile: noFile });
+  assert.deepEqual(both.ok ? [] : both.problems, ['choose one way to authenticate: --jwt-jwks-url, --allow-anonymous exclude each other']);
+});
+
+test('--jwt-jwks-url must be an http(s) URL; it is read from the environment too', () => {
+  const bad = resolveSettings({ argv: ['--jwt-jwks-url', 'file:///etc/jwks.json'], env: {}, readFile: noFile });
+  assert.deepEqual(bad.ok ? [] : bad.problems, ['--jwt-jwks-url: "file:///etc/jwks.json" is not an http:// or https:// URL']);
+  const env = resolveSettings({ argv: [], env: { ROOMCAST_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks' }, readFile: noFile });
+  assert.equal(env.ok && env.settings.get('jwt-jwks-url'), 'http://127.0.0.1:9/jwks');
 });

@@ -3,7 +3,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackend } from '../helpers/backend.js';
@@ -85,4 +88,24 @@ test('an unreadable --jwt-public-key is a configuration error, not a crash', asy
   const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', '0']);
   assert.equal(await p.exit, 2);
   assert.match(p.err(), /invalid configuration:[\s\S]*key\.pem/);
+});
+
+test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = createHttpServer((_req, res) => res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1' }] })));
+  await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', r));
+  const p = run(['serve', '--port', '0', '--jwt-jwks-url', `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`]);
+  try {
+    const url = await listening(p);
+    const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const body = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ sub: 'u', allowed_rooms: [{ room: 1 }] })}`;
+    const token = `${body}.${sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+    const c = await connect(`${url.replace('http', 'ws')}/ws/?jwt_token=${token}`);
+    assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ room: 1 }] });
+    await c.close();
+  } finally {
+    p.child.kill('SIGTERM');
+    await p.exit;
+    await new Promise((r) => jwks.close(r));
+  }
 });

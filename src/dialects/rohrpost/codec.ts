@@ -13,7 +13,7 @@ export type RohrpostCommand =
   | { readonly kind: 'request'; readonly type: string; readonly id: JsonValue; readonly request: JsonObject }
   | { readonly kind: 'error'; readonly reply: string };
 
-/** rohrpost's error strings for frames that never reach a handler. */
+/** rohrpost's error strings for frames that never reach a handler, and roomcast's own (marked). */
 export const RohrpostError = {
   Empty: 'Received empty message.',
   NotObject: 'Expected a JSON object as message.',
@@ -21,6 +21,10 @@ export const RohrpostError = {
   NoId: "Missing required field 'id'.",
   /** roomcast: rohrpost crashed the connection on an object or array `type`. */
   TypeNotScalar: "Field 'type' must be a string.",
+  /** roomcast, with `authJwt`: the request's `auth_jwt` is missing or refused; the reply's `data.reason` says why. */
+  InvalidToken: 'Invalid or expired token.',
+  /** roomcast, with `authJwt`: the token could not be checked now (its key set cannot be fetched); retry later. */
+  AuthUnavailable: 'Authentication unavailable.',
 } as const;
 
 /** Decodes one text frame. Never throws. */

@@ -17,7 +17,10 @@ import { toRoom } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../wire/json.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
-import { decodeRohrpost, renderPong, renderPush, renderReply, serialized } from './codec.js';
+import { createAuthJwtChecker, type AuthJwtCheck, type AuthJwtChecker, type RohrpostAuthJwt } from './auth-jwt.js';
+import { decodeRohrpost, renderPong, renderPush, renderReply, RohrpostError, serialized } from './codec.js';
+
+export type { RohrpostAuthJwt } from './auth-jwt.js';
 
 /** What a handler can do with the request it handles. */
 export interface RohrpostContext {
@@ -33,6 +36,8 @@ export interface RohrpostContext {
   readonly id: JsonValue;
   /** The request's type, echoed in replies. */
   readonly type: string;
+  /** The verified claims of the request's `auth_jwt`; `undefined` without `authJwt` or for an exempt type. */
+  readonly claims: JsonObject | undefined;
   /** Replies `{id, type, data}` (keys Python finds falsy are left out, as rohrpost does). */
   reply(data?: unknown): void;
   /** Replies `{id, type, error, data}`. */
@@ -77,10 +82,22 @@ export interface RohrpostOptions {
   /** @default '/ws/rohrpost/' */
   readonly path?: string;
   /**
-   * Who may subscribe to what. @default the connection's allowed rooms: `{type, id}` must be allowed as a room
-   * (e.g. bootstrap `allowed_rooms: [{"type": "collection", "id": "*"}]`).
+   * Who may subscribe to what; `claims` are the request's verified `auth_jwt` claims (with `authJwt`). @default the
+   * connection's allowed rooms: `{type, id}` must be allowed as a room (e.g. bootstrap
+   * `allowed_rooms: [{"type": "collection", "id": "*"}]`), whatever the claims say.
    */
-  readonly canSubscribe?: (identity: Identity, target: SubscriptionTarget, request: JsonObject) => boolean | Promise<boolean>;
+  readonly canSubscribe?: (
+    identity: Identity,
+    target: SubscriptionTarget,
+    request: JsonObject,
+    claims: JsonObject | undefined,
+  ) => boolean | Promise<boolean>;
+  /**
+   * Verify each request's `auth_jwt` before its handler runs (ping exempt): a missing or refused token is answered
+   * `{"id", "type", "error": "Invalid or expired token.", "data": {"reason": …}}` and the connection stays open.
+   * @default off: `auth_jwt` reaches handlers unchecked, in the request
+   */
+  readonly authJwt?: RohrpostAuthJwt;
   /** Put a failing handler's message in the error reply (development only). @default false */
   readonly exposeErrors?: boolean;
   /** Where handler failures are reported. */
@@ -100,12 +117,14 @@ class RohrpostConnection implements Handler {
   readonly #session: Session;
   readonly #handlers: ReadonlyMap<string, RohrpostHandler>;
   readonly #options: RohrpostOptions;
+  readonly #checkToken: AuthJwtChecker | undefined;
   #groups: Map<string, Membership> | undefined;
 
-  constructor(session: Session, handlers: ReadonlyMap<string, RohrpostHandler>, options: RohrpostOptions) {
+  constructor(session: Session, handlers: ReadonlyMap<string, RohrpostHandler>, options: RohrpostOptions, checkToken: AuthJwtChecker | undefined) {
     this.#session = session;
     this.#handlers = handlers;
     this.#options = options;
+    this.#checkToken = checkToken;
   }
 
   async message(frame: string): Promise<void> {
@@ -121,12 +140,25 @@ class RohrpostConnection implements Handler {
       session.send(renderReply({ id, type, error: `Unknown message type '${type}'.` }));
       return;
     }
+    let claims: JsonObject | undefined;
+    if (this.#checkToken !== undefined) {
+      const checked = await this.#checkToken(type, request).catch((err: unknown): AuthJwtCheck => {
+        this.#options.onHandlerError?.(err, type);
+        return { error: RohrpostError.AuthUnavailable };
+      });
+      if ('error' in checked) {
+        session.send(renderReply({ id, type, error: checked.error, ...(checked.reason !== undefined ? { data: { reason: checked.reason } } : {}) }));
+        return;
+      }
+      claims = checked.claims;
+    }
     const ctx: RohrpostContext = {
       // Built per request rather than stored per connection: an idle connection carries no extra string.
       connectionId: connectionAddress(session.server.nodeId, session.id),
       identity: session.identity,
       id,
       type,
+      claims,
       reply: (data) => void session.send(renderReply({ id, type, data: serialized(data) })),
       error: (message, data) => void session.send(renderReply({ id, type, error: message, data: serialized(data) })),
       send: (other, data) => void session.send(renderPush(other, data)),
@@ -179,6 +211,7 @@ const INVALID_TARGET = 'Invalid subscription: data must be {"type": <string>, "i
 /** Creates the rohrpost dialect with its built-in `ping`, `subscribe` and `unsubscribe` handlers. */
 export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDialect {
   const handlers = new Map<string, RohrpostHandler>();
+  const checkToken = options.authJwt === undefined ? undefined : createAuthJwtChecker(options.authJwt);
   const canSubscribe =
     options.canSubscribe ??
     ((identity: Identity, target: SubscriptionTarget) => {
@@ -190,7 +223,7 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
   handlers.set('subscribe', async (ctx, request) => {
     const target = targetOf(request);
     if (target === undefined) return ctx.error(INVALID_TARGET);
-    if (!(await canSubscribe(ctx.identity, target, request))) return ctx.error('ACCESS_DENIED');
+    if (!(await canSubscribe(ctx.identity, target, request, ctx.claims))) return ctx.error('ACCESS_DENIED');
     const group = `${target.type}-${target.id}`;
     ctx.join(group);
     ctx.reply({ group });
@@ -210,7 +243,7 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
       handlers.set(type, handler);
     },
     open(session) {
-      return new RohrpostConnection(session, handlers, { ...options, canSubscribe });
+      return new RohrpostConnection(session, handlers, { ...options, canSubscribe }, checkToken);
     },
     deny() {
       return { code: CloseCode.Unauthorized, reason: 'not authorized' };
