@@ -58,11 +58,13 @@ test('after a restart, subscriptions are made again and missed is emitted; one m
   const c = client(port);
   const got: unknown[] = [];
   await c.subscribe({ location: 'Delft' }, (data) => got.push(data));
+  const closed = c.next('close', 5000);
   await rc.close();
-  await c.next('close', 5000);
+  await closed;
   const whileDown = c.subscribe({ location: 'Rotterdam' }, (data) => got.push(data));
+  const missedSoon = c.next('missed', 5000);
   rc = await serve(port);
-  const missed = await c.next('missed', 5000);
+  const missed = await missedSoon;
   assert.deepEqual(missed.subscriptions.map((s) => s.room), [{ location: 'Delft' }]);
   await whileDown;
   rc.server.publish([{ location: 'Delft' }], 'd');
