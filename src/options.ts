@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HeaderSource } from './auth/forward.js';
 import type { AuthStrategy } from './auth/strategy.js';
+import type { Models } from './models/index.js';
 import type { Dialect } from './dialects/dialect.js';
 import type { TemplarOptions } from './dialects/templar/index.js';
 import type { RohrpostOptions } from './dialects/rohrpost/index.js';
@@ -40,6 +41,8 @@ export interface TriggerOptions {
 
 /** Options of {@link createServer}. Every field is optional; the defaults run a single node in memory. */
 export interface ServerOptions {
+  /** The app's models (`roomcast/models`): their committed changes reach subscribers in every dialect. */
+  readonly models?: Models;
   /** @default 8080 */
   readonly port?: number;
   /** Interface to listen on. @default '127.0.0.1' */

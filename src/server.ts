@@ -26,6 +26,7 @@ import { roomGroup, toRoom, type Room } from './rooms/room.js';
 import type { RoomcastServer } from './server/api.js';
 import { connectionLimits, serverAuth, serverDialects } from './server/defaults.js';
 import { healthReport } from './server/health.js';
+import { attachModels } from './server/models.js';
 import { createRohrpostApi } from './server/rohrpost.js';
 import { shutdown } from './server/shutdown.js';
 import { startSweeping } from './server/sweep.js';
@@ -59,6 +60,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     layer: () => layer.status(),
     stats,
   };
+  if (options.models !== undefined) attachModels(options.models, hub, nodeId);
   const env: ConnectionEnv = { hub, registry, limits: connectionLimits(options), stats, view, logger };
   const inflight = { count: 0 };
   let amqp: AmqpTriggerSource | undefined;
@@ -162,6 +164,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
 
     close() {
       const graceMs = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
+      options.models?.attach(undefined);
       closing ??= shutdown({ http: app, wss, registry, layer, amqp, inflight, graceMs, logger });
       return closing;
     },

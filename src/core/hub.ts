@@ -11,12 +11,19 @@ import type { Envelope } from './envelope.js';
 /** Renders an envelope into a dialect's frame, or `undefined` when the dialect has nothing to send for it. */
 export type Renderer = (envelope: Envelope) => Buffer | undefined;
 
+/**
+ * Decides, for one envelope, which connections may receive it (`undefined`: all). Registered per envelope event;
+ * model changes use it for per-object read permissions.
+ */
+export type Guard = (envelope: Envelope) => ((conn: Connection) => boolean) | undefined;
+
 /** Membership index and fan-out for one node. */
 export class Hub {
   // Members in arrays, not Sets: denser per member and faster to walk in fan-out; removal swaps with the last.
   #groups = new Map<string, Membership[]>();
   #layer: Layer;
   #renderers: ReadonlyMap<string, Renderer>;
+  #guards = new Map<string, Guard>();
 
   /** @param renderers one renderer per dialect name */
   constructor(layer: Layer, renderers: ReadonlyMap<string, Renderer>) {
@@ -66,6 +73,11 @@ export class Hub {
     }
   }
 
+  /** Filters who receives envelopes of `event`. */
+  guard(event: string, guard: Guard): void {
+    this.#guards.set(event, guard);
+  }
+
   /** Delivers to local members and hands the envelope to the layer for the other nodes. */
   publish(envelope: Envelope): void {
     this.deliver(envelope);
@@ -79,6 +91,7 @@ export class Hub {
     let dialect: string | undefined;
     let frame: Buffer | undefined;
     const exclude = envelope.exclude;
+    const accept = this.#guards.size === 0 ? undefined : this.#guards.get(envelope.event)?.(envelope);
     for (const group of envelope.groups) {
       const members = this.#groups.get(group);
       if (members === undefined) continue;
@@ -93,7 +106,7 @@ export class Hub {
             frames.set(dialect, frame);
           }
         }
-        if (frame === undefined || conn.id === exclude) continue;
+        if (frame === undefined || conn.id === exclude || (accept !== undefined && !accept(conn))) continue;
         conn.sendParts(frame, m.tail, m.tailBytes);
       }
     }

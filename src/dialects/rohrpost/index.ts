@@ -12,6 +12,8 @@
 import { connectionAddress } from '../../core/address.js';
 import type { Membership } from '../../core/connection.js';
 import type { Envelope } from '../../core/envelope.js';
+import { CHANGE_EVENT, changeOf } from '../../models/changes.js';
+import { renderChange } from './change.js';
 import type { Identity } from '../../core/identity.js';
 import { toRoom } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
@@ -249,6 +251,7 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
       return { code: CloseCode.Unauthorized, reason: 'not authorized' };
     },
     render(envelope: Envelope) {
+      if (envelope.event === CHANGE_EVENT) return Buffer.from(renderChange(changeOf(envelope)));
       return envelope.event === 'rohrpost' ? Buffer.from(envelope.data) : undefined;
     },
   };

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Envelope } from '../../core/envelope.js';
+import { CHANGE_EVENT, changeOf } from '../../models/changes.js';
 import { roomGroup, type Room } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
@@ -140,6 +141,11 @@ export function createTemplarDialect(options: TemplarOptions = {}): Dialect {
     },
 
     render(envelope: Envelope) {
+      if (envelope.event === CHANGE_EVENT) {
+        // django-binder's PR #271: `data: ""` (clients refetch); with `templarIds`, the key.
+        const change = changeOf(envelope);
+        return Buffer.from(renderPublishHead(change.templarIds ? JSON.stringify({ ids: [change.key] }) : '""'));
+      }
       return Buffer.from(renderPublishHead(envelope.data));
     },
   };

@@ -1,0 +1,105 @@
+/**
+ * A model's fields: each column's type, which decides its SQL type, how values are stored and read back (SQLite
+ * has no booleans or JSON), which filters apply, and the OpenAPI schema. Pure: no database here.
+ *
+ * @module
+ */
+
+/** A column type. `key` is an auto-incrementing integer primary key. */
+export type FieldType = 'key' | 'text' | 'integer' | 'number' | 'boolean' | 'json' | 'timestamp';
+
+/** Field name → type. Only these columns are ever read, written, filtered or ordered by. */
+export type Fields = Readonly<Record<string, FieldType>>;
+
+/** The SQL engines a store may run on. */
+export type SqlEngine = 'sqlite' | 'postgres';
+
+export const FIELD_TYPES: readonly FieldType[] = ['key', 'text', 'integer', 'number', 'boolean', 'json', 'timestamp'];
+
+/** A valid SQL identifier for tables and columns (no quoting games). */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** The SQL column type of a field, per engine. */
+export function sqlType(type: FieldType, engine: SqlEngine): string {
+  switch (type) {
+    case 'key':
+      return engine === 'postgres' ? 'serial' : 'integer';
+    case 'text':
+      return 'text';
+    case 'integer':
+      return engine === 'postgres' ? 'bigint' : 'integer';
+    case 'number':
+      return engine === 'postgres' ? 'double precision' : 'real';
+    case 'boolean':
+      return engine === 'postgres' ? 'boolean' : 'integer';
+    case 'json':
+      return engine === 'postgres' ? 'jsonb' : 'text';
+    case 'timestamp':
+      return engine === 'postgres' ? 'timestamptz' : 'text';
+  }
+}
+
+/** Why `value` does not fit `type`, or `undefined` when it does. `null` fits every type but `key`. */
+export function checkValue(type: FieldType, value: unknown): string | undefined {
+  if (value === null) return type === 'key' ? 'must not be null' : undefined;
+  switch (type) {
+    case 'key':
+    case 'integer':
+      return Number.isSafeInteger(value) ? undefined : 'must be an integer';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+    case 'text':
+      return typeof value === 'string' ? undefined : 'must be a string';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'json':
+      return value === undefined ? 'must be JSON' : undefined;
+    case 'timestamp':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time string';
+  }
+}
+
+/** A JSON value as the engine stores it. */
+export function toColumn(type: FieldType, value: unknown, engine: SqlEngine): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === 'boolean' && engine === 'sqlite') return value === true ? 1 : 0;
+  if (type === 'json') return JSON.stringify(value);
+  if (type === 'timestamp') return new Date(value as string).toISOString();
+  return value;
+}
+
+/** A stored value as JSON. */
+export function fromColumn(type: FieldType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'boolean':
+      return value === true || value === 1 || value === '1';
+    case 'json':
+      return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+    case 'timestamp':
+      return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+    case 'key':
+    case 'integer':
+      // pg returns bigint columns as strings.
+      return typeof value === 'string' ? Number(value) : value;
+    default:
+      return value;
+  }
+}
+
+/** A row read from the database, as JSON, with exactly the model's fields. */
+export function decodeRow(fields: Fields, row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(fields)) out[name] = fromColumn(type, row[name]);
+  return out;
+}
+
+/** A JSON object's model fields as column values; other keys are left out. */
+export function encodeRow(fields: Fields, data: Readonly<Record<string, unknown>>, engine: SqlEngine): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data)) {
+    const type = fields[name];
+    if (type !== undefined && value !== undefined) out[name] = toColumn(type, value, engine);
+  }
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * Filters and ordering, decoded from JSON (a search request, a REST query, a permission rule) into conditions that
+ * run both as SQL (through Kysely) and in JS (to decide who may see a change). Decoding is pure and total: any
+ * JSON gives a filter or a clear error, never an exception.
+ *
+ * A filter is an object of `field: value` (equality; `null` matches NULL) or `field: {op: value}` with op one of
+ * `eq ne lt lte gt gte in contains` (JSON fields cannot be filtered); several fields must all match; `"$or": [filter, …]` matches when any does.
+ *
+ * @module
+ */
+import { checkValue, type Fields, type FieldType } from './fields.js';
+
+export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
+const OPERATORS: readonly Operator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
+
+/** One decoded condition. */
+export type Condition =
+  | { readonly field: string; readonly type: FieldType; readonly op: Operator; readonly value: unknown }
+  | { readonly any: readonly (readonly Condition[])[] };
+
+/** All must hold. */
+export type Filter = readonly Condition[];
+
+/** One sort key. */
+export interface OrderKey {
+  readonly field: string;
+  readonly descending: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Decodes a filter object against the model's fields. */
+export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter: Filter } | { error: string } {
+  if (json === undefined || json === null) return { filter: [] };
+  if (!isObject(json)) return { error: 'filters must be an object' };
+  if (depth > 4) return { error: 'filters nest too deep' };
+  const out: Condition[] = [];
+  for (const [field, spec] of Object.entries(json)) {
+    if (field === '$or') {
+      if (!Array.isArray(spec) || spec.length === 0) return { error: '$or must be a non-empty list of filters' };
+      const any: Filter[] = [];
+      for (const branch of spec) {
+        const decoded = decodeFilter(branch, fields, depth + 1);
+        if ('error' in decoded) return decoded;
+        any.push(decoded.filter);
+      }
+      out.push({ any });
+      continue;
+    }
+    const type = fields[field];
+    if (type === undefined) return { error: `unknown field '${field}'` };
+    if (type === 'json') return { error: `cannot filter on JSON field '${field}'` };
+    const ops: [string, unknown][] = isObject(spec) ? Object.entries(spec) : [['eq', spec]];
+    if (ops.length === 0) return { error: `${field}: empty condition` };
+    for (const [op, value] of ops) {
+      if (!OPERATORS.includes(op as Operator)) return { error: `${field}: unknown operator '${op}' (use ${OPERATORS.join(', ')})` };
+      const problem = checkOperand(field, type, op as Operator, value);
+      if (problem !== undefined) return { error: problem };
+      out.push({ field, type, op: op as Operator, value: normalize(type, value) });
+    }
+  }
+  return { filter: out };
+}
+
+/** Timestamps compare as ISO strings in UTC, whatever form the filter gave. */
+function normalize(type: FieldType, value: unknown): unknown {
+  if (type !== 'timestamp') return value;
+  const one = (v: unknown): unknown => (typeof v === 'string' ? new Date(v).toISOString() : v);
+  return Array.isArray(value) ? value.map(one) : one(value);
+}
+
+function checkOperand(field: string, type: FieldType, op: Operator, value: unknown): string | undefined {
+  if (op === 'in') {
+    if (!Array.isArray(value) || value.length > 1000) return `${field}: 'in' takes a list of at most 1000 values`;
+    for (const v of value) {
+      const p = checkValue(type, v);
+      if (p !== undefined) return `${field}: ${p}`;
+    }
+    return undefined;
+  }
+  if (op === 'contains') return type === 'text' && typeof value === 'string' ? undefined : `${field}: 'contains' takes a string on a text field`;
+  if (value === null && op !== 'eq' && op !== 'ne') return `${field}: null only compares with eq and ne`;
+  const p = checkValue(type === 'key' ? 'integer' : type, value);
+  return p === undefined ? undefined : `${field}: ${p}`;
+}
+
+/** Decodes `"field"`, `"-field"` or a list of them; unknown fields are errors. */
+export function decodeOrder(json: unknown, fields: Fields): { order: OrderKey[] } | { error: string } {
+  if (json === undefined || json === null || json === '') return { order: [] };
+  const list = typeof json === 'string' ? json.split(',') : json;
+  if (!Array.isArray(list) || list.length > 8) return { error: 'order must be a field name, "-field" for descending, or a list of them' };
+  const order: OrderKey[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') return { error: 'order must be a field name, "-field" for descending, or a list of them' };
+    const trimmed = item.trim();
+    const descending = trimmed.startsWith('-');
+    const field = descending ? trimmed.slice(1) : trimmed;
+    const type = fields[field];
+    if (type === undefined) return { error: `cannot order by unknown field '${field}'` };
+    if (type === 'json') return { error: `cannot order by JSON field '${field}'` };
+    order.push({ field, descending });
+  }
+  return { order };
+}
+
+/** Whether a row (as JSON) satisfies every condition. */
+export function matches(filter: Filter, row: Readonly<Record<string, unknown>>): boolean {
+  return filter.every((c) => ('any' in c ? c.any.some((branch) => matches(branch, row)) : holds(c.op, row[c.field], c.value)));
+}
+
+function holds(op: Operator, actual: unknown, expected: unknown): boolean {
+  switch (op) {
+    case 'eq':
+      return equal(actual, expected);
+    case 'ne':
+      return !equal(actual, expected);
+    case 'in':
+      return (expected as unknown[]).some((v) => equal(actual, v));
+    case 'contains':
+      return typeof actual === 'string' && actual.toLowerCase().includes((expected as string).toLowerCase());
+    default: {
+      if (actual === null || actual === undefined) return false;
+      const a = actual as number | string;
+      const b = expected as number | string;
+      return op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : a >= b;
+    }
+  }
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return false;
+}

@@ -1,0 +1,49 @@
+/**
+ * Input checks for writes: the object's keys must be writable fields, each value must fit its field's type, and
+ * the model's schema (if any) must accept the whole object. Every problem is reported at once.
+ *
+ * @module
+ */
+import type { ModelDefinition, ModelObject } from './define.js';
+import { ModelError } from './errors.js';
+import { checkValue } from './fields.js';
+import { describeIssues } from './schema.js';
+
+const isObject = (v: unknown): v is ModelObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The fields of `input` a client may write, checked; throws `invalid` listing every problem. */
+export function checkFields(def: ModelDefinition, input: unknown, what: 'create' | 'update'): ModelObject {
+  if (!isObject(input)) throw new ModelError('invalid', `${what}: the data must be a JSON object`);
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const type = def.fields[name];
+    if (type === undefined) problems.push(`${name}: unknown field`);
+    else if (type === 'key') problems.push(`${name}: assigned by the database`);
+    else if (name === def.key && what === 'update') problems.push(`${name}: the key cannot change`);
+    else {
+      const problem = checkValue(type, value);
+      if (problem !== undefined) problems.push(`${name}: ${problem}`);
+    }
+  }
+  if (problems.length > 0) throw new ModelError('invalid', `${what}: invalid data`, problems);
+  return input;
+}
+
+/** Runs the model's schema over the whole object; returns its output (a schema may transform or add defaults). */
+export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update'): Promise<ModelObject> {
+  if (def.schema === undefined) return object;
+  const result = await def.schema['~standard'].validate(object);
+  if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, describeIssues(result.issues));
+  if (!isObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
+  // A schema may only shape the model's own fields.
+  const out: ModelObject = {};
+  for (const [name, value] of Object.entries(result.value)) if (def.fields[name] !== undefined && def.fields[name] !== 'key') out[name] = value;
+  return out;
+}
+
+/** A key from the wire (a `#hash`, a URL segment, JSON) as the key field's type, or `undefined` if it cannot be one. */
+export function parseKey(def: ModelDefinition, raw: unknown): string | number | undefined {
+  if (def.keyType === 'text') return typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' ? String(raw) : undefined;
+  const n = typeof raw === 'string' && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : raw;
+  return Number.isSafeInteger(n) ? (n as number) : undefined;
+}

@@ -1,0 +1,32 @@
+/**
+ * Connects an app's models to a server: committed changes go into the hub (and so to every node), and each
+ * recipient of a change must be allowed to read the object (its model's read rule, checked once per identity).
+ *
+ * @module
+ */
+import type { Connection } from '../core/connection.js';
+import type { Hub } from '../core/hub.js';
+import type { Identity } from '../core/identity.js';
+import { CHANGE_EVENT, changeOf } from '../models/changes.js';
+import { matches } from '../models/filters.js';
+import type { Models } from '../models/index.js';
+
+export function attachModels(models: Models, hub: Hub, nodeId: string): void {
+  models.attach({ nodeId, publish: (envelope) => hub.publish(envelope) });
+  hub.guard(CHANGE_EVENT, (envelope) => {
+    const change = changeOf(envelope);
+    const def = models.get(change.model)?.definition;
+    // A model this node does not define: nobody here can be checked, so nobody here receives it.
+    if (def === undefined) return () => false;
+    const seen = new Map<Identity, boolean>();
+    return (conn: Connection) => {
+      let allowed = seen.get(conn.identity);
+      if (allowed === undefined) {
+        const rule = def.readFilter(conn.identity);
+        allowed = rule !== false && matches(rule, change.row);
+        seen.set(conn.identity, allowed);
+      }
+      return allowed;
+    };
+  });
+}
