@@ -31,13 +31,23 @@ let samples = new Float64Array(MAX_SAMPLES);
 let sampled = 0;
 const sockets = new Set<Socket>();
 
-/** The publish timestamp `"t":<ms>` in a payload, or NaN. */
+/**
+ * The publish timestamp in a payload: `"t":<ms>` (publishes), or a model change's `"ids":[<µs>]` (the models
+ * benchmark keys each object by its write's start time); NaN when there is none.
+ */
 function stamp(payload: Buffer): number {
-  const i = payload.indexOf('"t":');
-  if (i === -1) return NaN;
-  let j = i + 4;
-  while (j < payload.length && payload[j] !== 0x2c && payload[j] !== 0x7d) j++;
-  return Number(payload.toString('latin1', i + 4, j));
+  let i = payload.indexOf('"t":');
+  let start = i + 4;
+  let scale = 1;
+  if (i === -1) {
+    i = payload.indexOf('"ids":[');
+    if (i === -1) return NaN;
+    start = i + 7;
+    scale = 1000;
+  }
+  let j = start;
+  while (j < payload.length && payload[j] !== 0x2c && payload[j] !== 0x7d && payload[j] !== 0x5d) j++;
+  return Number(payload.toString('latin1', start, j)) / scale;
 }
 
 function onPublish(payload: Buffer): void {

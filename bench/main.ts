@@ -8,12 +8,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import type { PeerKind, Reply } from './loadgen.js';
 import { LoadGen, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
 import { Publisher, type Target } from './lib/publisher.js';
 import { chart, percentile, table, type PeerResult } from './lib/report.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' }, models: { type: 'string' } } });
 const quick = values.quick === true;
 const BIG = values.big !== undefined ? Number(values.big) : quick ? 2000 : 10_000;
 const SMALL = 1000;
@@ -38,6 +39,12 @@ const PEERS: Peer[] = [
   { name: 'roomcast-redis', kind: 'roomcast', script: 'bench/peers/roomcast-redis.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
 ];
 const chosen = values.peers === undefined ? PEERS : PEERS.filter((p) => values.peers?.split(',').includes(p.name));
+// Issue 6: model changes, commit to client, on each store (`--models sqlite`, `--models none`).
+const STORES = (values.models ?? (values.peers === undefined ? 'sqlite,postgres' : 'none')).split(',').filter((m) => m === 'sqlite' || m === 'postgres');
+const MODEL_SUBSCRIBERS = Number(process.env.BENCH_MODEL_SUBSCRIBERS ?? 1000);
+const MODEL_LATENCY_RATE = 200;
+/** Concurrent writers in the sustained scenario (an app serving several requests at once). */
+const MODEL_WRITERS = 8;
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -151,20 +158,80 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
   }
 }
 
+interface ModelResult {
+  readonly store: string;
+  readonly subscribers: number;
+  /** Committed changes per second (MODEL_WRITERS writers at once), each delivered to every subscriber. */
+  readonly changesPerSecond: number;
+  readonly deliveriesPerSecond: number;
+  readonly latency: PeerResult['latency'];
+}
+
+async function postWrites(port: number, body: object): Promise<{ writes: number; seconds: number }> {
+  const res = await fetch(`http://127.0.0.1:${port}/writes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as { writes: number; seconds: number };
+}
+
+async function runModels(store: string, backendUrl: string): Promise<ModelResult> {
+  const name = `models-${store}`;
+  say(`[${name}] starting: ${MODEL_SUBSCRIBERS} subscribers of one model's room`);
+  const { child, port } = await startPeer('bench/peers/roomcast-models.ts', { BENCH_BOOTSTRAP_URL: backendUrl, BENCH_STORE: store });
+  const gens = [new LoadGen(), new LoadGen()];
+  try {
+    await connectAll(gens, { name, kind: 'roomcast', script: '', rooms: 1, target: () => ({ port, path: '', wrap: (d) => d }) }, port, MODEL_SUBSCRIBERS);
+    const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
+    await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
+    await postWrites(port, { count: 200 }); // warm-up
+    await sleep(500);
+    await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
+    const t0 = performance.now();
+    const { writes } = await postWrites(port, { count: quick ? 2000 : 10_000, concurrency: MODEL_WRITERS });
+    const deadline = Date.now() + 30_000;
+    while (delivered() < writes * MODEL_SUBSCRIBERS && Date.now() < deadline) await sleep(5);
+    const seconds = (performance.now() - t0) / 1000;
+    if (delivered() < writes * MODEL_SUBSCRIBERS) say(`  WARNING: ${delivered()} of ${writes * MODEL_SUBSCRIBERS} change frames arrived`);
+    const changesPerSecond = writes / seconds;
+    say(`[${name}] sustained (${MODEL_WRITERS} writers): ${changesPerSecond.toFixed(0)} committed changes/s, each to ${MODEL_SUBSCRIBERS} subscribers (${(delivered() / seconds).toFixed(0)} deliveries/s)`);
+    await sleep(500);
+    await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
+    const { writes: timed } = await postWrites(port, { seconds: SECONDS, perSecond: MODEL_LATENCY_RATE });
+    await sleep(500);
+    const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
+    const all = Float64Array.from(stats.flatMap((x) => x.latencies)).sort();
+    const latency = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected: timed * MODEL_SUBSCRIBERS };
+    say(`[${name}] commit-to-client at ${MODEL_LATENCY_RATE} changes/s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms (${latency.delivered}/${latency.expected})`);
+    return { store, subscribers: MODEL_SUBSCRIBERS, changesPerSecond, deliveriesPerSecond: changesPerSecond * MODEL_SUBSCRIBERS, latency };
+  } finally {
+    gens.forEach((g) => g.stop());
+    child.kill('SIGTERM');
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
+    child.kill('SIGKILL');
+    await sleep(300);
+  }
+}
+
 const backend = await stubBackend();
 const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
 say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
 say(pinned ? 'server under test pinned to CPU 0; load generators and publisher to CPU 1' : 'WARNING: taskset unavailable: processes share all CPUs');
 const results: PeerResult[] = [];
 for (const peer of chosen) results.push(await runPeer(peer, backendUrl));
+const modelResults: ModelResult[] = [];
+for (const store of STORES) modelResults.push(await runModels(store, backendUrl));
 backend.close();
 
 const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, node: process.version, cpus: (await import('node:os')).cpus().length };
-process.stdout.write(`${table(results, meta)}\n`);
+if (results.length > 0) process.stdout.write(`${table(results, meta)}\n`);
+for (const m of modelResults) {
+  process.stdout.write(
+    `models on ${m.store}, ${m.subscribers} subscribers: ${m.changesPerSecond.toFixed(0)} changes/s sustained (${m.deliveriesPerSecond.toFixed(0)} deliveries/s); ` +
+      `commit-to-client p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms at ${MODEL_LATENCY_RATE} changes/s\n`,
+  );
+}
 const dir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-');
-const json = JSON.stringify({ meta, results }, null, 2);
+const json = JSON.stringify({ meta, results, models: modelResults }, null, 2);
 const svg = chart(results, meta);
 for (const name of [stamp, 'latest']) {
   writeFileSync(`${dir}${name}.json`, json);
