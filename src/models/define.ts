@@ -47,6 +47,12 @@ export interface ModelOptions {
   readonly serialize?: (object: ModelObject) => ModelObject;
   /** The templar rooms a change is published to. @default `[{"auto-updates": "<model in snake_case>"}]` */
   readonly rooms?: (object: ModelObject, action: ChangeAction) => readonly Record<string, string | number>[];
+  /**
+   * The rooms an identity may join for this model, when roomcast is its own backend (django-binder's
+   * RoomController). @default when the identity may read any object: `{"auto-updates": "<snake>"}` and the rohrpost
+   * target `{"type": "<model lower>", "id": "*"}` (which objects it then receives still follows the read rule)
+   */
+  readonly roomsFor?: (identity: Identity) => readonly Record<string, string | number>[];
   /** templar change frames carry `{"ids": [key]}` instead of django-binder's `""`. @default false */
   readonly templarIds?: boolean;
   /** The rohrpost group of an object. @default `<model in lower case>-<key>`, as rohrpost's mixins */
@@ -74,6 +80,7 @@ export interface ModelDefinition {
   readonly permissions: ModelPermissions;
   readonly serialize: (object: ModelObject) => ModelObject;
   readonly rooms: (object: ModelObject, action: ChangeAction) => readonly Record<string, string | number>[];
+  readonly roomsFor: (identity: Identity) => readonly Record<string, string | number>[];
   readonly templarIds: boolean;
   readonly groupName: (object: ModelObject, action: ChangeAction) => string;
   readonly pageSize: number;
@@ -112,6 +119,16 @@ export function defineModel(options: ModelOptions): ModelDefinition {
   if (problems.length > 0) throw new TypeError(`model ${options.name}: ${problems.join('; ')}`);
   const fields = options.fields;
   const read = options.permissions?.read;
+  const readFilter = (identity: Identity | undefined): Filter | false => {
+    if (identity === undefined || read === undefined) return [];
+    const rule = read(identity);
+    if (rule === true) return [];
+    if (rule === false || rule === undefined || rule === null) return false;
+    const decoded = decodeFilter(rule, fields);
+    // A broken rule is the app's bug; refusing everything is the safe reading of it.
+    return 'error' in decoded ? false : decoded.filter;
+  };
+  const defaultRooms: readonly Record<string, string>[] = [{ 'auto-updates': snake }, { type: model.toLowerCase(), id: '*' }];
   return {
     name: options.name,
     app,
@@ -125,19 +142,12 @@ export function defineModel(options: ModelOptions): ModelDefinition {
     permissions: options.permissions ?? {},
     serialize: options.serialize ?? ((object) => object),
     rooms: options.rooms ?? (() => [{ 'auto-updates': snake }]),
+    roomsFor: options.roomsFor ?? ((identity) => (readFilter(identity) === false ? [] : defaultRooms)),
     templarIds: options.templarIds ?? false,
     groupName: options.groupName ?? ((object) => `${model.toLowerCase()}-${String(object[key])}`),
     pageSize,
     maxPageSize,
     suppressEcho: options.suppressEcho ?? false,
-    readFilter(identity) {
-      if (identity === undefined || read === undefined) return [];
-      const rule = read(identity);
-      if (rule === true) return [];
-      if (rule === false || rule === undefined || rule === null) return false;
-      const decoded = decodeFilter(rule, fields);
-      // A broken rule is the app's bug; refusing everything is the safe reading of it.
-      return 'error' in decoded ? false : decoded.filter;
-    },
+    readFilter,
   };
 }

@@ -21,6 +21,7 @@
  * @module
  */
 import type { Envelope } from '../core/envelope.js';
+import type { Identity } from '../core/identity.js';
 import { changeEnvelope, type ChangeEvent } from './changes.js';
 import { defineModel, type ModelDefinition, type ModelObject, type ModelOptions } from './define.js';
 import { createTables } from './migrate.js';
@@ -47,6 +48,8 @@ export interface Models {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Creates the tables of models that have none (no column changes to existing tables). */
   migrate(): Promise<void>;
+  /** The rooms `identity` may join across all models (the RoomController), for when roomcast is its own backend. */
+  roomsFor(identity: Identity): Record<string, string | number>[];
   /** Calls `fn` with every committed change made through these models in this process. */
   onChange(fn: (change: ChangeEvent) => void): () => void;
   /** Connects to a server (createServer does this). */
@@ -75,6 +78,9 @@ export function createModels(store: Store): Models {
     all: () => [...byName.values()],
     transaction: (fn) => inTransaction(store, undefined, publish, fn),
     migrate: () => createTables(store, [...byName.values()].map((m) => m.definition)),
+    roomsFor(identity) {
+      return [...byName.values()].flatMap((m) => [...m.definition.roomsFor(identity)]);
+    },
     onChange(fn) {
       listeners.add(fn);
       return () => void listeners.delete(fn);

@@ -6,6 +6,9 @@
  */
 import { createBootstrapAuth } from '../auth/bootstrap.js';
 import type { AuthStrategy } from '../auth/strategy.js';
+import { createRoomMatcher } from '../rooms/matcher.js';
+import { toRoom } from '../rooms/room.js';
+import type { JsonValue } from '../wire/json.js';
 import type { ConnectionLimits } from '../core/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { createRohrpostDialect } from '../dialects/rohrpost/index.js';
@@ -29,9 +32,23 @@ export function serverDialects(options: ServerOptions, logger: Logger): readonly
 
 /**
  * The auth strategy: the given one, or the bootstrap proxy when `bootstrap` is set. With neither, nobody is let in:
- * anonymous access is a choice (`auth: createAnonymousAuth(rooms)`), never a default.
+ * anonymous access is a choice (`auth: createAnonymousAuth(rooms)`), never a default. When roomcast is its own
+ * backend (no bootstrap) and has models, each identity may also join the rooms its models allow (`roomsFor`).
  */
 export function serverAuth(options: ServerOptions, logger: Logger): AuthStrategy {
+  const base = baseAuth(options, logger);
+  const models = options.models;
+  if (models === undefined || options.bootstrap !== undefined) return base;
+  return async (request, signal) => {
+    const result = await base(request, signal);
+    if (result.kind !== 'allowed') return result;
+    const extra = models.roomsFor(result.identity).flatMap((r) => toRoom(JSON.parse(JSON.stringify(r)) as JsonValue) ?? []);
+    if (extra.length === 0) return result;
+    return { kind: 'allowed', identity: { ...result.identity, rooms: createRoomMatcher([...result.identity.rooms.allowed, ...extra]) } };
+  };
+}
+
+function baseAuth(options: ServerOptions, logger: Logger): AuthStrategy {
   if (options.auth !== undefined) return options.auth;
   if (options.bootstrap !== undefined) return createBootstrapAuth({ ...options.bootstrap, httpGet: nodeHttpGet, logger });
   logger.warn({}, 'no auth configured: every connection is refused (set `bootstrap`, or `auth`, e.g. createAnonymousAuth())');

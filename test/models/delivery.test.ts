@@ -142,3 +142,26 @@ for (const kind of ['memory', 'redis'] as const) {
     await store.close();
   });
 }
+
+test('as its own backend, roomcast lets each identity join the rooms its models allow (the RoomController)', async () => {
+  const store = await openStore('sqlite::memory:');
+  const models = createModels(store);
+  models.define(todoOptions());
+  models.define({ name: 'app.Secret', table: `secret_${randomUUID().slice(0, 8)}`, fields: { id: 'key' }, permissions: { read: () => false } });
+  models.define({
+    name: 'app.Note',
+    table: `note_${randomUUID().slice(0, 8)}`,
+    fields: { id: 'key' },
+    roomsFor: (identity) => [{ notes: (identity.user as { id: number }).id }],
+  });
+  await models.migrate();
+  const bare: AuthStrategy = async (request) => ({ kind: 'allowed', identity: { user: { id: Number(new URL(request.url, 'http://x').searchParams.get('token')) }, rooms: createRoomMatcher([]) } });
+  const rc = await start({ auth: bare, models });
+  const c = await connect(`${rc.wsUrl}?token=7`);
+  assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'todo' }, { type: 'todo', id: '*' }, { notes: 7 }] });
+  await c.close();
+  const rp = await rohrpost(rc, 7, 42);
+  await rp.close();
+  await rc.close();
+  await store.close();
+});
