@@ -8,10 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { pino, type Level } from 'pino';
 import { createServer } from '../server.js';
+import type { ServerOptions } from '../options.js';
 import { withDemo } from '../demo/demo.js';
 import { resolveSettings } from './config.js';
 import { helpText } from './help.js';
 import { toServerOptions } from './options.js';
+import { loadModels } from './models.js';
+import type { Store } from '../models/index.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,13 +45,25 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = pino({ level: (settings.get('log-level') as Level | undefined) ?? 'info' });
-  let options;
+  let options: ServerOptions;
   try {
     options = toServerOptions(settings, logger);
   } catch (err) {
     // e.g. an unreadable --jwt-public-key file, or a key that is not PEM
     process.stderr.write(`roomcast: invalid configuration:\n  - ${(err as Error).message}\n`);
     return 2;
+  }
+  let store: Store | undefined;
+  const modelsFile = settings.get('models') as string | undefined;
+  if (modelsFile !== undefined) {
+    try {
+      const loaded = await loadModels(modelsFile, (settings.get('store') as string | undefined) ?? 'sqlite:./roomcast.db');
+      store = loaded.store;
+      options = { ...options, models: loaded.models };
+    } catch (err) {
+      process.stderr.write(`roomcast: invalid configuration:\n  - --models ${modelsFile}: ${(err as Error).message}\n`);
+      return 2;
+    }
   }
   let afterListen: ((url: string) => void) | undefined;
   if (command === 'demo') ({ options, afterListen } = withDemo(options, logger));
@@ -66,7 +81,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
       server.close().then(
-        () => resolve(0),
+        async () => {
+          await store?.close();
+          resolve(0);
+        },
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
           resolve(1);

@@ -109,3 +109,21 @@ test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL',
     await new Promise((r) => jwks.close(r));
   }
 });
+
+test('--models loads model definitions into --store, creates their tables, and their rooms are offered', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roomcast-'));
+  const file = join(dir, 'models.mjs');
+  writeFileSync(file, "export default (models) => { models.define({ name: 'shop.OrderLine', fields: { id: 'key', item: 'text' } }); };\n");
+  const p = run(['serve', '--port', '0', '--allow-anonymous', '--models', file, '--store', `sqlite:${join(dir, 'app.db')}`]);
+  const url = await listening(p);
+  const c = await connect(`${url.replace('http', 'ws')}/ws/`);
+  assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'order_line' }, { type: 'orderline', id: '*' }] });
+  await c.close();
+  p.child.kill('SIGTERM');
+  assert.equal(await p.exit, 0);
+
+  writeFileSync(file, 'export const nothing = 1;\n');
+  const bad = run(['serve', '--port', '0', '--allow-anonymous', '--models', file]);
+  assert.equal(await bad.exit, 2);
+  assert.match(bad.err(), /must export a default function/);
+});
