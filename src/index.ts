@@ -18,7 +18,9 @@
 export { createServer } from './server.js';
 export type { RoomcastServer, ServerAddress } from './server.js';
 export { DEFAULTS } from './options.js';
-export type { ServerOptions, BootstrapOptions, TriggerOptions } from './options.js';
+export type { ServerOptions, BootstrapOptions, TriggerOptions, RestOptions } from './options.js';
+export { openApiDocument } from './rest/openapi.js';
+export type { OpenApiDocument, OpenApiOptions } from './rest/openapi.js';
 export { createTemplarDialect } from './dialects/templar/index.js';
 export type { TemplarOptions } from './dialects/templar/index.js';
 export { TemplarError } from './dialects/templar/codec.js';

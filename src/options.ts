@@ -39,10 +39,22 @@ export interface TriggerOptions {
   readonly maxBytes?: number;
 }
 
+/** The REST API over `models` (docs/rest.md). */
+export interface RestOptions {
+  /** Where the routes live: `<prefix><app>/<model>/`, and `<prefix>openapi.json`. @default '/api/' */
+  readonly prefix?: string;
+  /** Largest request body; larger ones get 413. @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** Query parameters the auth strategy reads (credentials): list filters ignore them. @default ['token', 'jwt_token'] */
+  readonly authParams?: readonly string[];
+}
+
 /** Options of {@link createServer}. Every field is optional; the defaults run a single node in memory. */
 export interface ServerOptions {
   /** The app's models (`roomcast/models`): their committed changes reach subscribers in every dialect. */
   readonly models?: Models;
+  /** The REST API over `models`; `false` serves none. @default served at `/api/` when `models` is set */
+  readonly rest?: RestOptions | false;
   /** @default 8080 */
   readonly port?: number;
   /** Interface to listen on. @default '127.0.0.1' */
@@ -92,6 +104,9 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   triggerPath: '/trigger/',
   maxTriggerBytes: 1024 * 1024,
+  restPrefix: '/api/',
+  maxRestBodyBytes: 1024 * 1024,
+  restAuthParams: ['token', 'jwt_token'],
   maxFrameBytes: 64 * 1024,
   maxQueueBytes: 1024 * 1024,
   queuePolicy: 'close',

@@ -35,6 +35,7 @@ import { createTriggerConsumer } from './triggers/consume.js';
 import type { Trigger } from './triggers/decode.js';
 import { createMetrics } from './transport/metrics.js';
 import { createOpenHandler } from './transport/open.js';
+import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 import { RoomcastWebSocket } from './transport/ws-socket.js';
@@ -81,12 +82,13 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     maxPayload: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
     WebSocket: RoomcastWebSocket,
   });
+  const auth = serverAuth(options, logger);
   app.server.on(
     'upgrade',
     createUpgradeHandler({
       wss,
       routes: new Map(dialects.map((d) => [routeKey(d.path), d])),
-      auth: serverAuth(options, logger),
+      auth,
       allowOrigins: options.allowOrigins,
       logger,
       isClosing: () => closing !== undefined,
@@ -123,6 +125,19 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
         layerCounters: () => layer.stats,
       }),
     });
+    const rest = options.rest;
+    if (options.models !== undefined && rest !== false) {
+      // REST requests are authenticated by the same strategy as upgrades: same credentials, same identity.
+      await registerRestRoutes(app, {
+        models: options.models,
+        auth,
+        prefix: rest?.prefix ?? DEFAULTS.restPrefix,
+        allowOrigins: options.allowOrigins,
+        maxBodyBytes: rest?.maxBodyBytes ?? DEFAULTS.maxRestBodyBytes,
+        authParams: rest?.authParams ?? DEFAULTS.restAuthParams,
+        logger,
+      });
+    }
     if (options.routes !== undefined) await options.routes(app);
   })();
   // Surface registration errors from listen(), not as an unhandled rejection.

@@ -1,7 +1,7 @@
 /**
  * The import rules of STYLE.md, checked: wire/ imports nothing of ours and no node: module; client/ only wire/;
- * only transport/, the server entry (server.ts, its server/ parts, options.ts), cli/ and demo/ know node:http, ws
- * and fastify; dialects/ never reach core's hub or a socket.
+ * only transport/, rest/ (the REST routes), the server entry (server.ts, its server/ parts, options.ts), cli/ and
+ * demo/ know node:http, ws and fastify; dialects/ never reach core's hub or a socket.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,8 +39,8 @@ test('layering rules hold for every file in src/', () => {
         const problem = rule(spec, rel);
         if (problem !== undefined) broken.push(`${rel} imports ${spec}: ${problem}`);
       }
-      const networkAllowed = /^(transport\/|server\.ts|server\/|options\.ts|cli\/|demo\/)/.test(rel);
-      if (!networkAllowed && NETWORK.includes(spec)) broken.push(`${rel} imports ${spec}: only transport/, server.ts, server/, cli/ and demo/ may`);
+      const networkAllowed = /^(transport\/|rest\/|server\.ts|server\/|options\.ts|cli\/|demo\/)/.test(rel);
+      if (!networkAllowed && NETWORK.includes(spec)) broken.push(`${rel} imports ${spec}: only transport/, rest/, server.ts, server/, cli/ and demo/ may`);
     }
   }
   assert.deepEqual(broken, []);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Identity } from '../core/identity.js';
-import { FIELD_TYPES, IDENTIFIER, type Fields } from './fields.js';
+import { FIELD_TYPES, IDENTIFIER, fieldType, type Fields } from './fields.js';
 import { decodeFilter, type Filter } from './filters.js';
 import type { StandardSchemaV1 } from './schema.js';
 
@@ -109,7 +109,7 @@ export function defineModel(options: ModelOptions): ModelDefinition {
     if (!FIELD_TYPES.includes(type)) problems.push(`field ${field}: unknown type ${JSON.stringify(type)}`);
     if (type === 'key' && field !== key) problems.push(`field ${field}: only the key may have type 'key'`);
   }
-  const keyType = options.fields[key];
+  const keyType = fieldType(options.fields, key);
   if (keyType !== 'key' && keyType !== 'integer' && keyType !== 'text') problems.push(`key ${key} must be a field of type key, integer or text`);
   const pageSize = options.pageSize ?? 25;
   const maxPageSize = options.maxPageSize ?? 100;

@@ -19,6 +19,12 @@ export const FIELD_TYPES: readonly FieldType[] = ['key', 'text', 'integer', 'num
 /** A valid SQL identifier for tables and columns (no quoting games). */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
+/**
+ * The type of field `name`, or `undefined` when there is none. Names come from clients: a plain `fields[name]`
+ * would find `constructor` or `toString` on Object.prototype and let them through as columns.
+ */
+export const fieldType = (fields: Fields, name: string): FieldType | undefined => (Object.hasOwn(fields, name) ? fields[name] : undefined);
+
 /** The SQL column type of a field, per engine. */
 export function sqlType(type: FieldType, engine: SqlEngine): string {
   switch (type) {
@@ -98,7 +104,7 @@ export function decodeRow(fields: Fields, row: Readonly<Record<string, unknown>>
 export function encodeRow(fields: Fields, data: Readonly<Record<string, unknown>>, engine: SqlEngine): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(data)) {
-    const type = fields[name];
+    const type = fieldType(fields, name);
     if (type !== undefined && value !== undefined) out[name] = toColumn(type, value, engine);
   }
   return out;

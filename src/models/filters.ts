@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkValue, type Fields, type FieldType } from './fields.js';
+import { checkValue, fieldType, type Fields, type FieldType } from './fields.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
 const OPERATORS: readonly Operator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
@@ -47,7 +47,7 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
       out.push({ any });
       continue;
     }
-    const type = fields[field];
+    const type = fieldType(fields, field);
     if (type === undefined) return { error: `unknown field '${field}'` };
     if (type === 'json') return { error: `cannot filter on JSON field '${field}'` };
     const ops: [string, unknown][] = isObject(spec) ? Object.entries(spec) : [['eq', spec]];
@@ -95,7 +95,7 @@ export function decodeOrder(json: unknown, fields: Fields): { order: OrderKey[] 
     const trimmed = item.trim();
     const descending = trimmed.startsWith('-');
     const field = descending ? trimmed.slice(1) : trimmed;
-    const type = fields[field];
+    const type = fieldType(fields, field);
     if (type === undefined) return { error: `cannot order by unknown field '${field}'` };
     if (type === 'json') return { error: `cannot order by JSON field '${field}'` };
     order.push({ field, descending });

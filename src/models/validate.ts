@@ -6,7 +6,7 @@
  */
 import type { ModelDefinition, ModelObject } from './define.js';
 import { ModelError } from './errors.js';
-import { checkValue } from './fields.js';
+import { checkValue, fieldType } from './fields.js';
 import { describeIssues } from './schema.js';
 
 const isObject = (v: unknown): v is ModelObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -16,7 +16,7 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
   if (!isObject(input)) throw new ModelError('invalid', `${what}: the data must be a JSON object`);
   const problems: string[] = [];
   for (const [name, value] of Object.entries(input)) {
-    const type = def.fields[name];
+    const type = fieldType(def.fields, name);
     if (type === undefined) problems.push(`${name}: unknown field`);
     else if (type === 'key') problems.push(`${name}: assigned by the database`);
     else if (name === def.key && what === 'update') problems.push(`${name}: the key cannot change`);
@@ -37,7 +37,10 @@ export async function checkSchema(def: ModelDefinition, object: ModelObject, wha
   if (!isObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
   // A schema may only shape the model's own fields.
   const out: ModelObject = {};
-  for (const [name, value] of Object.entries(result.value)) if (def.fields[name] !== undefined && def.fields[name] !== 'key') out[name] = value;
+  for (const [name, value] of Object.entries(result.value)) {
+    const type = fieldType(def.fields, name);
+    if (type !== undefined && type !== 'key') out[name] = value;
+  }
   return out;
 }
 

@@ -9,16 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { refuseTrigger, type TriggerAuthOptions } from '../triggers/authorize.js';
 import { decodeTrigger, type Trigger } from '../triggers/decode.js';
-import { originAllowed } from './origin.js';
-
-/** Whether `origin` names the host the request was sent to (a page served by this server). */
-function sameOrigin(origin: string, host: string | undefined): boolean {
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
+import { crossSite } from './origin.js';
 
 /** What the routes need from the server. */
 export interface RoutesContext {
@@ -60,7 +51,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: RoutesContext): 
       // Backends send no Origin; a browser always does. A page on another site must not be able to trigger
       // (a loopback-trusted endpoint is reachable from any page open on that machine).
       const origin = req.headers.origin;
-      if (origin !== undefined && !sameOrigin(origin, req.headers.host) && !originAllowed(origin, ctx.allowOrigins ?? [])) {
+      if (crossSite(origin, req.headers.host, ctx.allowOrigins)) {
         ctx.logger.warn({ origin }, 'trigger refused: cross-site request');
         return reply.code(403).type('text/plain').send('cross-site triggers are not accepted');
       }
