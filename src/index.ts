@@ -36,6 +36,8 @@ export type {
   SubscriptionTarget,
 } from './dialects/rohrpost/index.js';
 export { RohrpostError } from './dialects/rohrpost/codec.js';
+export { createBindingDialect, BindingErrorCode } from './dialects/binding/index.js';
+export type { BindingContext, BindingData, BindingDialect, BindingHandler, BindingOptions } from './dialects/binding/index.js';
 export type { Dialect, Session, Denial, ServerView } from './dialects/dialect.js';
 export { createBootstrapAuth } from './auth/bootstrap.js';
 export type { BootstrapAuthOptions } from './auth/bootstrap.js';

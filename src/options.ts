@@ -10,6 +10,7 @@ import type { Models } from './models/index.js';
 import type { Dialect } from './dialects/dialect.js';
 import type { TemplarOptions } from './dialects/templar/index.js';
 import type { RohrpostOptions } from './dialects/rohrpost/index.js';
+import type { BindingOptions } from './dialects/binding/index.js';
 import type { Layer } from './layers/layer.js';
 import type { QueuePolicy } from './core/connection.js';
 import type { Logger } from './log.js';
@@ -65,12 +66,14 @@ export interface ServerOptions {
   readonly bootstrap?: BootstrapOptions;
   /** Cross-node delivery. @default the memory layer (one node) */
   readonly layer?: Layer;
-  /** The dialects served. @default [templar at /ws/, rohrpost at /ws/rohrpost/] */
+  /** The dialects served. @default [templar at /ws/, rohrpost at /ws/rohrpost/, and with `models` binding at /ws/binding/] */
   readonly dialects?: readonly Dialect[];
   /** Options of the default templar dialect. */
   readonly templar?: TemplarOptions;
   /** Options of the default rohrpost dialect. */
   readonly rohrpost?: RohrpostOptions;
+  /** Options of the default binding dialect (served when `models` is set). */
+  readonly binding?: Omit<BindingOptions, 'models'>;
   /** The HTTP trigger endpoint. Refuses every trigger until a secret or `allowLoopback` is set. */
   readonly trigger?: TriggerOptions;
   /** Consume django-binder triggers from RabbitMQ. */

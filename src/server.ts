@@ -26,6 +26,7 @@ import { roomGroup, toRoom, type Room } from './rooms/room.js';
 import type { RoomcastServer } from './server/api.js';
 import { connectionLimits, serverAuth, serverDialects } from './server/defaults.js';
 import { healthReport } from './server/health.js';
+import { createBindingApi } from './server/binding.js';
 import { attachModels } from './server/models.js';
 import { createRohrpostApi } from './server/rohrpost.js';
 import { shutdown } from './server/shutdown.js';
@@ -148,6 +149,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     stats,
     nodeId,
     ...createRohrpostApi({ dialects, hub, direct, nodeId }),
+    ...createBindingApi(dialects),
 
     async listen() {
       await ready;

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Stats } from '../core/stats.js';
+import type { BindingHandler } from '../dialects/binding/index.js';
 import type { RohrpostErrorOptions, RohrpostHandler, RohrpostMessageOptions } from '../dialects/rohrpost/index.js';
 
 /** Where a listening server can be reached. */
@@ -59,6 +60,16 @@ export interface RoomcastServer {
    * });
    */
   sendError(connectionId: string, message: string, options?: RohrpostErrorOptions): void;
+  /**
+   * Handles binding events `<stream>.<action>` (replacing a built-in action of a model's stream): what the handler
+   * returns is the reply's `data` (docs/protocols/binding.md, "Your own events").
+   * @throws Error when the server runs without the binding dialect (it is served by default when `models` is set)
+   * @throws TypeError when `event` is not `<stream>.<action>`
+   *
+   * @example
+   * server.bind('shop.Order.total', async (ctx) => ({ total: await sumOrders(ctx.identity) }));
+   */
+  bind(event: string, handler: BindingHandler): void;
   /** Graceful shutdown: stop accepting, finish in-flight triggers, close sockets with 1001. Idempotent. */
   close(): Promise<void>;
   /** The underlying fastify instance, for adding routes before `listen`. */

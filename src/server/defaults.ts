@@ -11,23 +11,36 @@ import { toRoom } from '../rooms/room.js';
 import type { JsonValue } from '../wire/json.js';
 import type { ConnectionLimits } from '../core/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
+import { createBindingDialect } from '../dialects/binding/index.js';
 import { createRohrpostDialect } from '../dialects/rohrpost/index.js';
 import { createTemplarDialect } from '../dialects/templar/index.js';
 import type { Logger } from '../log.js';
 import { DEFAULTS, type ServerOptions } from '../options.js';
 import { nodeHttpGet } from '../transport/http-client.js';
 
-/** The dialects served: the given ones, or templar at `/ws/` and rohrpost at `/ws/rohrpost/`. */
+/**
+ * The dialects served: the given ones, or templar at `/ws/`, rohrpost at `/ws/rohrpost/` and, when the server has
+ * `models`, binding at `/ws/binding/`.
+ */
 export function serverDialects(options: ServerOptions, logger: Logger): readonly Dialect[] {
-  return (
-    options.dialects ?? [
-      createTemplarDialect(options.templar),
-      createRohrpostDialect({
-        onHandlerError: (err, type) => logger.error({ err, type }, 'rohrpost handler failed'),
-        ...options.rohrpost,
+  if (options.dialects !== undefined) return options.dialects;
+  const dialects: Dialect[] = [
+    createTemplarDialect(options.templar),
+    createRohrpostDialect({
+      onHandlerError: (err, type) => logger.error({ err, type }, 'rohrpost handler failed'),
+      ...options.rohrpost,
+    }),
+  ];
+  if (options.models !== undefined) {
+    dialects.push(
+      createBindingDialect({
+        onHandlerError: (err, event) => logger.error({ err, event }, 'binding handler failed'),
+        ...options.binding,
+        models: options.models,
       }),
-    ]
-  );
+    );
+  }
+  return dialects;
 }
 
 /**

@@ -5,28 +5,34 @@
  * Steps: `backend` sets the bootstrap answer; `connect` opens the socket (query string); `send` sends a frame
  * (a string raw, anything else as JSON); `recv` expects a frame (a string raw, else JSON-equal; the text
  * `<connection id>` matches any string); `trigger` POSTs a trigger; `silence` expects no frame for N ms;
- * `closed` expects the close code; `note` is prose.
+ * `closed` expects the close code; `app` runs a model operation as app code (`["create", data]`,
+ * `["update", key, changes]`, `["delete", key]` on the binding transcripts' `shop.Todo`); `note` is prose.
+ * Binding transcripts start with an empty `shop.Todo` whose ids restart at 1.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { startBackend, type StubBackend } from '../helpers/backend.js';
 import { connect, type TestClient } from '../helpers/client.js';
+import { transcriptModels } from '../helpers/binding.js';
 import { start, trigger, type Running } from '../helpers/server.js';
 
 const ROOT = new URL('../transcripts/', import.meta.url);
 /** Where each dialect is served (the defaults). */
-const PATHS: Readonly<Record<string, string>> = { templar: '/ws/', rohrpost: '/ws/rohrpost/' };
+const PATHS: Readonly<Record<string, string>> = { templar: '/ws/', rohrpost: '/ws/rohrpost/', binding: '/ws/binding/' };
+const shop = await transcriptModels();
 let backend: StubBackend;
 let rc: Running;
 
 before(async () => {
   backend = await startBackend();
-  rc = await start({ bootstrap: { apiUrl: backend.apiUrl }, trigger: { secret: 't' } });
+  rc = await start({ bootstrap: { apiUrl: backend.apiUrl }, trigger: { secret: 't' }, models: shop.models });
+  shop.bind(rc.server);
 });
 after(async () => {
   await rc.close();
   await backend.close();
+  await shop.models.store.close();
 });
 
 function matches(actual: unknown, expected: unknown): boolean {
@@ -52,6 +58,7 @@ for (const dialect of readdirSync(ROOT)) {
     });
     test(`${dialect}/${file} replays`, async () => {
       let c: TestClient | undefined;
+      if (dialect === 'binding') await shop.reset();
       try {
         for (const [n, line] of text.trim().split('\n').entries()) {
           const step = JSON.parse(line) as Record<string, unknown>;
@@ -65,6 +72,12 @@ for (const dialect of readdirSync(ROOT)) {
             else assert.ok(matches(JSON.parse(frame), step.recv), `${where}: got ${frame}`);
           } else if ('trigger' in step) {
             assert.equal((await trigger(rc.url, step.trigger, { authorization: 'Bearer t' })).status, 200, where);
+          } else if ('app' in step) {
+            const [op, ...args] = step.app as [string, ...unknown[]];
+            if (op === 'create') await shop.todos.create(args[0]);
+            else if (op === 'update') await shop.todos.update(args[0], args[1]);
+            else if (op === 'delete') await shop.todos.delete(args[0]);
+            else assert.fail(`${where}: unknown app operation ${op}`);
           } else if ('silence' in step) await c!.silence(step.silence as number);
           else if ('closed' in step) assert.equal((await c!.closed).code, step.closed, where);
           else assert.ok('note' in step, `${where}: unknown step`);
