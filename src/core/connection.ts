@@ -57,6 +57,9 @@ export interface Membership {
 
 // Rejected messages tolerated (each answered with an error) before a flooding client is closed.
 const MAX_STRIKES = 100;
+/** The memberships of every closed connection: none, and none to come. */
+const CLOSED: Membership[] = [];
+
 // How long a closing handshake may take before the socket is destroyed.
 const CLOSE_GRACE_MS = 2000;
 
@@ -110,6 +113,9 @@ export class Connection implements Session {
 
   join(group: string, tail?: string): Membership {
     const list = this.#memberships;
+    // A handler still running when its socket closed (an awaited permission check) must not join: nothing would
+    // ever remove the membership. It gets one that belongs to no group.
+    if (list === CLOSED) return { conn: this, group, tail, tailBytes: 0, index: -1, slot: -1 };
     const membership = this.#env.hub.join(this, group, tail, list.length);
     // Small lists are copied at their exact size: an array grown by push from empty reserves 16 slots, which
     // every idle connection with a few subscriptions would carry.
@@ -267,7 +273,7 @@ export class Connection implements Session {
     this.#held = undefined;
     const hub = this.#env.hub;
     for (const membership of this.#memberships) hub.leave(membership);
-    this.#memberships = [];
+    this.#memberships = CLOSED;
     this.#env.registry.remove(this);
     this.handler?.closed();
   }
