@@ -59,14 +59,25 @@ export function changeEnvelope(def: ModelDefinition, change: ChangeEvent, row: M
   };
 }
 
-const parsed = new WeakMap<Envelope, ChangeWire>();
+const parsed = new WeakMap<Envelope, ChangeWire | null>();
 
-/** The change an envelope carries, parsed once per envelope however many dialects render it. */
-export function changeOf(envelope: Envelope): ChangeWire {
+/**
+ * The change an envelope carries, parsed once per envelope however many dialects render it; `undefined` for one
+ * that is not a change (a corrupted message from the layer must not break delivery of the others).
+ */
+export function changeOf(envelope: Envelope): ChangeWire | undefined {
   let change = parsed.get(envelope);
   if (change === undefined) {
-    change = JSON.parse(envelope.data) as ChangeWire;
+    change = null;
+    try {
+      const value = JSON.parse(envelope.data) as Partial<ChangeWire> | null;
+      if (typeof value === 'object' && value !== null && typeof value.model === 'string' && typeof value.group === 'string' && typeof value.object === 'object' && value.object !== null && typeof value.row === 'object' && value.row !== null) {
+        change = value as ChangeWire;
+      }
+    } catch {
+      // left null
+    }
     parsed.set(envelope, change);
   }
-  return change;
+  return change ?? undefined;
 }

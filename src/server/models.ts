@@ -15,7 +15,7 @@ export function attachModels(models: Models, hub: Hub, nodeId: string): void {
   models.attach({ nodeId, publish: (envelope) => hub.publish(envelope) });
   hub.guard(CHANGE_EVENT, (envelope) => {
     const change = changeOf(envelope);
-    const def = models.get(change.model)?.definition;
+    const def = change === undefined ? undefined : models.get(change.model)?.definition;
     // A model this node does not define: nobody here can be checked, so nobody here receives it.
     if (def === undefined) return () => false;
     const seen = new Map<Identity, boolean>();
@@ -23,7 +23,7 @@ export function attachModels(models: Models, hub: Hub, nodeId: string): void {
       let allowed = seen.get(conn.identity);
       if (allowed === undefined) {
         const rule = def.readFilter(conn.identity);
-        allowed = rule !== false && matches(rule, change.row);
+        allowed = rule !== false && change !== undefined && matches(rule, change.row);
         seen.set(conn.identity, allowed);
       }
       return allowed;

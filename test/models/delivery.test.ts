@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AuthStrategy } from '../../src/auth/strategy.js';
 import { createRoomMatcher } from '../../src/rooms/matcher.js';
-import { toRoom, type Room } from '../../src/rooms/room.js';
+import { roomGroup, toRoom, type Room } from '../../src/rooms/room.js';
 import { createMemoryBus, createMemoryLayer } from '../../src/layers/memory.js';
 import { createRedisLayer } from '../../src/layers/redis.js';
 import type { Layer } from '../../src/layers/layer.js';
@@ -164,4 +164,23 @@ test('as its own backend, roomcast lets each identity join the rooms its models 
   await rp.close();
   await rc.close();
   await store.close();
+});
+
+test('a corrupted change envelope from the layer is dropped; delivery of the next one goes on', async () => {
+  const bus = createMemoryBus();
+  const s = await setup({}, createMemoryLayer({ bus }));
+  const c = await templar(s.rc, 1);
+  // Another node on the same bus, sending what no roomcast node would: a change that is not JSON, and one without a row.
+  const other = createMemoryLayer({ bus });
+  await other.attach({ deliver: () => {}, direct: () => {} });
+  const group = roomGroup(toRoom({ 'auto-updates': 'todo' }) as Room);
+  other.publish({ groups: [group], event: 'change', data: 'not json', origin: other.nodeId });
+  other.publish({ groups: [group], event: 'change', data: '{"model":"app.Todo","group":"todo-1","object":{}}', origin: other.nodeId });
+  await c.silence(100);
+  await s.todos.create({ title: 'after', owner: 1 });
+  assert.equal(await c.nextText(), '{"type":"publish","data":"","requestId":"r1"}');
+  await c.close();
+  await other.close();
+  await s.rc.close();
+  await s.store.close();
 });

@@ -238,6 +238,7 @@ export function createBindingDialect(options: BindingOptions): BindingDialect {
     render(envelope: Envelope) {
       if (envelope.event !== CHANGE_EVENT) return undefined;
       const change = changeOf(envelope);
+      if (change === undefined) return undefined;
       return Buffer.from(renderChange(change, options.models.get(change.model)?.definition.key ?? 'id'));
     },
   };

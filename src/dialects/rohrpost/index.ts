@@ -251,7 +251,10 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
       return { code: CloseCode.Unauthorized, reason: 'not authorized' };
     },
     render(envelope: Envelope) {
-      if (envelope.event === CHANGE_EVENT) return Buffer.from(renderChange(changeOf(envelope)));
+      if (envelope.event === CHANGE_EVENT) {
+        const change = changeOf(envelope);
+        return change === undefined ? undefined : Buffer.from(renderChange(change));
+      }
       return envelope.event === 'rohrpost' ? Buffer.from(envelope.data) : undefined;
     },
   };

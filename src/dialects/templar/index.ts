@@ -144,6 +144,7 @@ export function createTemplarDialect(options: TemplarOptions = {}): Dialect {
       if (envelope.event === CHANGE_EVENT) {
         // django-binder's PR #271: `data: ""` (clients refetch); with `templarIds`, the key.
         const change = changeOf(envelope);
+        if (change === undefined) return undefined;
         return Buffer.from(renderPublishHead(change.templarIds ? JSON.stringify({ ids: [change.key] }) : '""'));
       }
       return Buffer.from(renderPublishHead(envelope.data));
