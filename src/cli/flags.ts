@@ -33,7 +33,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'allow-anonymous', type: 'bool', help: 'without --api-url, authorize everyone (with no rooms unless --anonymous-room)' },
   { name: 'anonymous-room', type: 'list', arg: 'JSON', help: 'a room every anonymous client may join, e.g. \'{"location":"*"}\' (repeatable)' },
   { name: 'models', type: 'string', arg: 'FILE', help: 'an ES module whose default export defines your models: export default (models) => { models.define({…}) }; missing tables are created at start' },
-  { name: 'store', type: 'string', arg: 'URL', default: 'sqlite:./roomcast.db', help: 'where --models live: sqlite:<file>, sqlite::memory: or postgres://user@host:5432/db' },
+  { name: 'store', type: 'string', arg: 'URL', default: 'sqlite:./roomcast.db', help: 'where --models live: sqlite:<file>, sqlite::memory: or postgres://user@host:5432/db (roomcast demo keeps its orders in sqlite::memory: unless given)' },
   { name: 'layer', type: 'string', arg: 'KIND', default: 'memory', help: 'how nodes reach each other: memory (one process) or redis (many processes or machines)' },
   { name: 'redis-url', type: 'string', arg: 'URL', default: 'redis://127.0.0.1:6379', help: 'Redis for --layer redis (redis://, rediss:// for TLS)' },
   { name: 'redis-prefix', type: 'string', arg: 'PREFIX', default: 'roomcast:', help: 'prefix of every Redis channel, so several apps can share one Redis' },

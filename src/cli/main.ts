@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { pino, type Level } from 'pino';
 import { createServer } from '../server.js';
 import type { ServerOptions } from '../options.js';
-import { withDemo } from '../demo/demo.js';
+import { withDemo, type Demo } from '../demo/demo.js';
 import { resolveSettings } from './config.js';
 import { helpText } from './help.js';
 import { toServerOptions } from './options.js';
@@ -65,8 +65,19 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
   }
-  let afterListen: ((url: string) => void) | undefined;
-  if (command === 'demo') ({ options, afterListen } = withDemo(options, logger));
+  let demo: Demo | undefined;
+  if (command === 'demo') {
+    const storeUrl = settings.get('store') as string | undefined;
+    try {
+      demo = await withDemo(options, logger, { store: storeUrl });
+      options = demo.options;
+    } catch (err) {
+      await store?.close();
+      const where = storeUrl !== undefined && modelsFile === undefined ? `--store ${storeUrl.replace(/\/\/[^@/]*@/, '//…@')}` : 'demo';
+      process.stderr.write(`roomcast: invalid configuration:\n  - ${where}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
 
   const server = createServer(options);
   let address;
@@ -76,12 +87,13 @@ async function main(argv: readonly string[]): Promise<number> {
     logger.fatal({ err }, 'roomcast could not start');
     return 1;
   }
-  afterListen?.(address.url);
+  demo?.afterListen(address.url);
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'shutting down');
       server.close().then(
         async () => {
+          await demo?.close();
           await store?.close();
           resolve(0);
         },
