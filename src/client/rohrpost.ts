@@ -15,9 +15,9 @@
  * @module
  */
 import { CloseCode } from '../wire/close-codes.js';
-import { Emitter } from './emitter.js';
 import { RequestError } from './errors.js';
-import { Link, type CloseInfo, type LinkOptions, type LinkState } from './link.js';
+import type { CloseInfo, LinkOptions } from './link.js';
+import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
 
 /** Options of {@link RohrpostClient}. */
@@ -61,13 +61,11 @@ export interface RohrpostFrame {
 }
 
 /** The events of a {@link RohrpostClient}. */
-export interface RohrpostEvents {
+export interface RohrpostEvents extends LinkEvents {
   /** A socket opened; `reconnected` is false the first time. */
   open: { readonly reconnected: boolean };
   /** A socket ended (see `reconnecting`). */
   close: CloseInfo;
-  /** A new socket is being opened after a delay. */
-  reconnecting: { readonly attempt: number; readonly delayMs: number };
   /** The server refused the credentials (4001, 4003); the client stopped. Call `connect()` once they changed. */
   authFailed: { readonly code: number; readonly reason: string };
   /** After a reconnect, these groups were subscribed again: pushes sent while away were missed, refetch. */
@@ -102,8 +100,7 @@ interface GroupEntry {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export class RohrpostClient extends Emitter<RohrpostEvents> {
-  readonly #link: Link;
+export class RohrpostClient extends LinkedClient<RohrpostEvents> {
   readonly #options: RohrpostClientOptions;
   /** The last id used; ids only grow, across reconnects too. */
   #lastId = 0;
@@ -114,36 +111,14 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
 
   /** Connects at once; `url` may be a function, read before every (re)connect (e.g. to add a fresh token). */
   constructor(url: string | (() => string | Promise<string>), options: RohrpostClientOptions = {}) {
-    super();
+    super(url, options, options.pingIntervalMs ?? 5000);
     this.#options = options;
-    const pingMs = options.pingIntervalMs ?? 5000;
-    this.#link = new Link(url, options, pingMs > 0 ? { intervalMs: pingMs, frame: () => `{"type":"ping","id":${++this.#lastId}}` } : undefined, {
-      opened: () => this.#opened(),
-      frame: (text) => this.#frame(text),
-      lost: (info) => this.#lost(info),
-      reconnecting: (attempt, delayMs) => this.emit('reconnecting', { attempt, delayMs }),
-    });
-    this.#link.start();
-  }
-
-  /** `connecting`, `open`, `waiting` (to reconnect) or `stopped` (closed, or refused). */
-  get state(): LinkState {
-    return this.#link.state;
+    this.connect();
   }
 
   /** Groups subscribed by this client. */
   get groups(): readonly string[] {
     return [...this.#groups.keys()];
-  }
-
-  /** Reconnects a stopped client (after `close()` or an auth refusal), keeping its subscriptions. */
-  connect(): void {
-    this.#link.start();
-  }
-
-  /** Closes; pending and queued requests fail with `closed`. Subscriptions are kept for a later `connect()`. */
-  close(): void {
-    this.#link.stop(CloseCode.Normal, 'client closed');
   }
 
   /**
@@ -169,7 +144,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
         const current = this.#groups.get(group);
         if (current === undefined || !current.listeners.delete(listener) || current.listeners.size > 0) return;
         this.#groups.delete(group);
-        if (this.#link.state !== 'open') return; // the membership ended with the socket
+        if (this.link.state !== 'open') return; // the membership ended with the socket
         try {
           await this.#request('unsubscribe', current.target, false, options);
         } catch (err) {
@@ -183,7 +158,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
   #request<T>(type: string, data: unknown, retry: boolean, options: CallOptions): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (options.signal?.aborted === true) return reject(new RequestError('aborted', type, `${type}: aborted`));
-      if (this.#link.state === 'stopped') return reject(new RequestError('closed', type, `${type}: the client is closed`));
+      if (this.link.state === 'stopped') return reject(new RequestError('closed', type, `${type}: the client is closed`));
       const pending = new Pending<T>(type, data, retry, options.timeoutMs ?? this.#options.timeoutMs ?? 10_000, options.signal, resolve, reject, (p) =>
         this.#forget(p as Pending),
       );
@@ -198,7 +173,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
 
   /** Sends now if open, under a new id. */
   #transmit(pending: Pending): boolean {
-    if (this.#link.state !== 'open') return false;
+    if (this.link.state !== 'open') return false;
     const id = ++this.#lastId;
     pending.wireId = id;
     this.#inflight.set(id, pending);
@@ -207,7 +182,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     const frame: Record<string, unknown> = { type: pending.type, id };
     if (token !== undefined && token !== '') frame.auth_jwt = token;
     if (pending.data !== undefined) frame.data = pending.data;
-    this.#link.send(JSON.stringify(frame));
+    this.link.send(JSON.stringify(frame));
     return true;
   }
 
@@ -217,7 +192,11 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     if (i !== -1) this.#queue.splice(i, 1);
   }
 
-  #opened(): void {
+  protected pingFrame(): string {
+    return `{"type":"ping","id":${++this.#lastId}}`;
+  }
+
+  protected opened(): void {
     const reconnected = this.#opens++ > 0;
     this.emit('open', { reconnected });
     if (reconnected && this.#groups.size > 0) void this.#resubscribe();
@@ -238,7 +217,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     if (back.length > 0) this.emit('missed', { groups: back });
   }
 
-  #frame(text: string): void {
+  protected frame(text: string): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -275,7 +254,7 @@ export class RohrpostClient extends Emitter<RohrpostEvents> {
     this.emit('push', { type: typeof type === 'string' ? type : String(type), data, frame });
   }
 
-  #lost(info: CloseInfo): void {
+  protected lost(info: CloseInfo): void {
     const again: Pending[] = [];
     for (const pending of this.#inflight.values()) {
       if (pending.retry && info.reconnecting) again.push(pending);

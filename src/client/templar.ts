@@ -14,10 +14,10 @@
  *
  * @module
  */
-import { Emitter } from './emitter.js';
 import { randomId } from './environment.js';
 import { RequestError } from './errors.js';
-import { Link, type CloseInfo, type LinkOptions, type LinkState } from './link.js';
+import type { CloseInfo, LinkOptions } from './link.js';
+import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
 
 /** A room: a flat object of strings and numbers, e.g. `{"target": "message", "customer": 7}`. */
@@ -34,10 +34,9 @@ export interface TemplarClientOptions extends LinkOptions {
 }
 
 /** The events of a {@link TemplarClient}. */
-export interface TemplarEvents {
+export interface TemplarEvents extends LinkEvents {
   open: { readonly reconnected: boolean };
   close: CloseInfo;
-  reconnecting: { readonly attempt: number; readonly delayMs: number };
   /** The server's greeting: the rooms this connection may join. */
   authorized: { readonly allowedRooms: readonly TemplarRoom[] };
   /** The server said `is_authorized: false`; the client stopped. Call `connect()` once the credentials changed. */
@@ -73,53 +72,35 @@ interface Awaited {
   readonly pending: Pending<void>;
 }
 
+/** The URL to connect to, with `?token=` (URL-encoded) when there is a token; both are read per connect. */
+function withToken(url: string | (() => string | Promise<string>), token: TemplarClientOptions['token']): () => Promise<string> {
+  return async () => {
+    const resolved = typeof url === 'function' ? await url() : url;
+    const value = typeof token === 'function' ? token() : token;
+    if (value === undefined || value === '') return resolved;
+    const u = new URL(resolved);
+    u.searchParams.set('token', value);
+    return u.toString();
+  };
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export class TemplarClient extends Emitter<TemplarEvents> {
-  readonly #link: Link;
+export class TemplarClient extends LinkedClient<TemplarEvents> {
   readonly #options: TemplarClientOptions;
   readonly #subs = new Map<string, Sub>();
   #awaiting: Awaited[] = [];
   #opens = 0;
 
   constructor(url: string | (() => string | Promise<string>), options: TemplarClientOptions = {}) {
-    super();
+    super(withToken(url, options.token), options, options.pingIntervalMs ?? 30_000);
     this.#options = options;
-    const base = typeof url === 'function' ? url : () => url;
-    const withToken = async (): Promise<string> => {
-      const resolved = await base();
-      const token = typeof options.token === 'function' ? options.token() : options.token;
-      if (token === undefined || token === '') return resolved;
-      const u = new URL(resolved);
-      u.searchParams.set('token', token);
-      return u.toString();
-    };
-    const pingMs = options.pingIntervalMs ?? 30_000;
-    this.#link = new Link(withToken, options, pingMs > 0 ? { intervalMs: pingMs, frame: () => 'ping' } : undefined, {
-      opened: () => this.#opened(),
-      frame: (text) => this.#frame(text),
-      lost: (info) => this.#lost(info),
-      reconnecting: (attempt, delayMs) => this.emit('reconnecting', { attempt, delayMs }),
-    });
-    this.#link.start();
-  }
-
-  get state(): LinkState {
-    return this.#link.state;
+    this.connect();
   }
 
   /** The live subscriptions. */
   get subscriptions(): readonly TemplarSubscription[] {
     return [...this.#subs.values()];
-  }
-
-  /** Reconnects a stopped client, keeping its confirmed subscriptions. */
-  connect(): void {
-    this.#link.start();
-  }
-
-  close(): void {
-    this.#link.stop(1000, 'client closed');
   }
 
   /**
@@ -129,7 +110,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
    */
   subscribe(room: TemplarRoom, onPublish?: (data: unknown, subscription: TemplarSubscription) => void): Promise<TemplarSubscription> {
     return new Promise((resolve, reject) => {
-      if (this.#link.state === 'stopped') return reject(new RequestError('closed', 'subscribe', 'subscribe: the client is closed'));
+      if (this.link.state === 'stopped') return reject(new RequestError('closed', 'subscribe', 'subscribe: the client is closed'));
       const requestId = randomId();
       const sub: Sub = {
         requestId,
@@ -142,7 +123,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
         this.#subs.delete(requestId),
       );
       this.#subs.set(requestId, sub);
-      if (this.#link.state === 'open') this.#send(sub, sub.confirm);
+      if (this.link.state === 'open') this.#send(sub, sub.confirm);
     });
   }
 
@@ -151,21 +132,25 @@ export class TemplarClient extends Emitter<TemplarEvents> {
     if (sub === undefined) return Promise.resolve();
     this.#subs.delete(requestId);
     sub.confirm?.fail(new RequestError('aborted', 'subscribe', 'subscribe: unsubscribed before it was confirmed'));
-    if (this.#link.state !== 'open') return Promise.resolve();
+    if (this.link.state !== 'open') return Promise.resolve();
     return new Promise((resolve) => {
       // Whatever the answer (`not-subscribed` included), the subscription is gone.
       const pending = new Pending<void>('unsubscribe', undefined, false, this.#options.timeoutMs ?? 10_000, undefined, resolve, () => resolve(), () => {});
       this.#awaiting.push({ kind: 'unsubscribe', requestId, pending });
-      this.#link.send(JSON.stringify({ type: 'unsubscribe', requestId }));
+      this.link.send(JSON.stringify({ type: 'unsubscribe', requestId }));
     });
   }
 
   #send(sub: Sub, pending: Pending<void>): void {
     this.#awaiting.push({ kind: 'subscribe', requestId: sub.requestId, pending });
-    this.#link.send(JSON.stringify({ type: 'subscribe', room: sub.room, requestId: sub.requestId }));
+    this.link.send(JSON.stringify({ type: 'subscribe', room: sub.room, requestId: sub.requestId }));
   }
 
-  #opened(): void {
+  protected pingFrame(): string {
+    return 'ping';
+  }
+
+  protected opened(): void {
     const reconnected = this.#opens++ > 0;
     this.emit('open', { reconnected });
     const again: Promise<Sub | undefined>[] = [];
@@ -192,7 +177,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
     }
   }
 
-  #frame(text: string): void {
+  protected frame(text: string): void {
     if (text === 'pong') return;
     let frame: unknown;
     try {
@@ -213,7 +198,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
         const rooms = Array.isArray(frame.allowed_rooms) ? (frame.allowed_rooms.filter(isObject) as TemplarRoom[]) : [];
         this.emit('authorized', { allowedRooms: rooms });
       } else {
-        this.#link.refused = true;
+        this.link.refused = true;
       }
       return;
     }
@@ -231,7 +216,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
       if (kind === 'subscribe' && sub === undefined) {
         // It timed out or was unsubscribed meanwhile: the server holds a subscription nobody wants.
         this.#awaiting.push({ kind: 'unsubscribe', requestId, pending: new Pending<void>('unsubscribe', undefined, false, 0, undefined, () => {}, () => {}, () => {}) });
-        this.#link.send(JSON.stringify({ type: 'unsubscribe', requestId }));
+        this.link.send(JSON.stringify({ type: 'unsubscribe', requestId }));
       }
       pending.succeed();
       return;
@@ -241,7 +226,7 @@ export class TemplarClient extends Emitter<TemplarEvents> {
     pending.fail(new RequestError('server', kind, `${kind}: ${error}`, { error }));
   }
 
-  #lost(info: CloseInfo): void {
+  protected lost(info: CloseInfo): void {
     const awaiting = this.#awaiting;
     this.#awaiting = [];
     for (const { kind, requestId, pending } of awaiting) {
@@ -259,6 +244,6 @@ export class TemplarClient extends Emitter<TemplarEvents> {
       }
     }
     this.emit('close', info);
-    if (this.#link.refused) this.emit('authFailed', { code: info.code, reason: 'not authorized' });
+    if (this.link.refused) this.emit('authFailed', { code: info.code, reason: 'not authorized' });
   }
 }
