@@ -62,7 +62,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     layer: () => layer.status(),
     stats,
   };
-  if (options.models !== undefined) attachModels(options.models, hub, nodeId);
+  if (options.models !== undefined) attachModels(options.models, hub, nodeId, logger);
   const env: ConnectionEnv = { hub, registry, limits: connectionLimits(options), stats, view, logger };
   const inflight = { count: 0 };
   let amqp: AmqpTriggerSource | undefined;

@@ -50,6 +50,8 @@ export function checkValue(type: FieldType, value: unknown): string | undefined 
   if (value === null) return type === 'key' ? 'must not be null' : undefined;
   switch (type) {
     case 'key':
+      // A PostgreSQL serial is a 32-bit integer.
+      return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= MAX_SERIAL ? undefined : `must be an integer from 1 to ${MAX_SERIAL}`;
     case 'integer':
       return Number.isSafeInteger(value) ? undefined : 'must be an integer';
     case 'number':
@@ -61,9 +63,15 @@ export function checkValue(type: FieldType, value: unknown): string | undefined 
     case 'json':
       return value === undefined ? 'must be JSON' : undefined;
     case 'timestamp':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time string';
+      return typeof value === 'string' && inYearRange(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time string from year 0000 to 9999';
   }
 }
+
+/** The largest database-assigned key (PostgreSQL `serial`). */
+export const MAX_SERIAL = 2_147_483_647;
+
+/** Years both engines store and compare alike (PostgreSQL refuses more; ISO text sorts wrongly beyond). */
+const inYearRange = (ms: number): boolean => !Number.isNaN(ms) && new Date(ms).getUTCFullYear() >= 0 && new Date(ms).getUTCFullYear() <= 9999;
 
 /** A JSON value as the engine stores it. */
 export function toColumn(type: FieldType, value: unknown, engine: SqlEngine): unknown {
@@ -74,14 +82,14 @@ export function toColumn(type: FieldType, value: unknown, engine: SqlEngine): un
   return value;
 }
 
-/** A stored value as JSON. */
-export function fromColumn(type: FieldType, value: unknown): unknown {
+/** A stored value as JSON (pg has already parsed `jsonb`; SQLite keeps JSON as text). */
+export function fromColumn(type: FieldType, value: unknown, engine: SqlEngine): unknown {
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'boolean':
       return value === true || value === 1 || value === '1';
     case 'json':
-      return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+      return engine === 'sqlite' && typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
     case 'timestamp':
       return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
     case 'key':
@@ -94,9 +102,9 @@ export function fromColumn(type: FieldType, value: unknown): unknown {
 }
 
 /** A row read from the database, as JSON, with exactly the model's fields. */
-export function decodeRow(fields: Fields, row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function decodeRow(fields: Fields, row: Readonly<Record<string, unknown>>, engine: SqlEngine): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(fields)) out[name] = fromColumn(type, row[name]);
+  for (const [name, type] of Object.entries(fields)) out[name] = fromColumn(type, row[name], engine);
   return out;
 }
 

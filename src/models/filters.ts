@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkValue, fieldType, type Fields, type FieldType } from './fields.js';
+import { checkValue, fieldType, MAX_SERIAL, type Fields, type FieldType } from './fields.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
 const OPERATORS: readonly Operator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
@@ -62,6 +62,12 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
   return { filter: out };
 }
 
+/** A filter may compare a key with any 32-bit integer (`{id: {gt: 0}}`); other values as the field takes them. */
+function checkFilterValue(type: FieldType, value: unknown): string | undefined {
+  if (type !== 'key' || value === null) return checkValue(type, value);
+  return Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_SERIAL ? undefined : `must be an integer from -${MAX_SERIAL} to ${MAX_SERIAL}`;
+}
+
 /** Timestamps compare as ISO strings in UTC, whatever form the filter gave. */
 function normalize(type: FieldType, value: unknown): unknown {
   if (type !== 'timestamp') return value;
@@ -73,14 +79,14 @@ function checkOperand(field: string, type: FieldType, op: Operator, value: unkno
   if (op === 'in') {
     if (!Array.isArray(value) || value.length > 1000) return `${field}: 'in' takes a list of at most 1000 values`;
     for (const v of value) {
-      const p = checkValue(type, v);
+      const p = checkFilterValue(type, v);
       if (p !== undefined) return `${field}: ${p}`;
     }
     return undefined;
   }
   if (op === 'contains') return type === 'text' && typeof value === 'string' ? undefined : `${field}: 'contains' takes a string on a text field`;
   if (value === null && op !== 'eq' && op !== 'ne') return `${field}: null only compares with eq and ne`;
-  const p = checkValue(type === 'key' ? 'integer' : type, value);
+  const p = checkFilterValue(type, value);
   return p === undefined ? undefined : `${field}: ${p}`;
 }
 

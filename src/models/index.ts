@@ -33,6 +33,8 @@ import { inTransaction, type Tx } from './transaction.js';
 export interface ChangeSink {
   readonly nodeId: string;
   publish(envelope: Envelope): void;
+  /** Where an app function that throws after commit (a listener, `rooms`, `groupName`) is reported. */
+  report?(err: unknown, change: ChangeEvent): void;
 }
 
 /** The models of an app over one store. */
@@ -61,9 +63,26 @@ export function createModels(store: Store): Models {
   const listeners = new Set<(change: ChangeEvent) => void>();
   let sink: ChangeSink | undefined;
 
+  // The write has committed: an app function that throws here must not hide the success from the writer, nor
+  // keep the change from the others.
+  const report = (err: unknown, change: ChangeEvent): void => {
+    if (sink?.report !== undefined) sink.report(err, change);
+    else console.error(`roomcast: publishing a change of ${change.model} ${String(change.key)} failed`, err);
+  };
   const publish = (def: ModelDefinition, change: ChangeEvent, row: ModelObject): void => {
-    for (const fn of [...listeners]) fn(change);
-    if (sink !== undefined) sink.publish(changeEnvelope(def, change, row, sink.nodeId));
+    for (const fn of [...listeners]) {
+      try {
+        fn(change);
+      } catch (err) {
+        report(err, change);
+      }
+    }
+    if (sink === undefined) return;
+    try {
+      sink.publish(changeEnvelope(def, change, row, sink.nodeId));
+    } catch (err) {
+      report(err, change);
+    }
   };
 
   return {

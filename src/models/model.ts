@@ -159,7 +159,7 @@ export class Model {
       if (UNIQUE_VIOLATION.test(String((err as { code?: unknown }).code))) throw new ModelError('conflict', `create: ${def.name} ${String(input[def.key] ?? '')} already exists`);
       throw err;
     }
-    const object = decodeRow(def.fields, row ?? {});
+    const object = decodeRow(def.fields, row ?? {}, this.#store.engine);
     const key = object[def.key] as string | number;
     return this.#changed(tx, 'create', key, object, undefined, options.origin);
   }
@@ -180,8 +180,10 @@ export class Model {
     let object = current;
     if (fields.length > 0) {
       const row = await tx.trx.updateTable(def.table).set(encodeRow(def.fields, written, this.#store.engine)).where(def.key, '=', key).returningAll().executeTakeFirst();
-      object = decodeRow(def.fields, row ?? {});
+      object = decodeRow(def.fields, row ?? {}, this.#store.engine);
     }
+    // Nothing written, nothing to tell.
+    if (fields.length === 0) return this.definition.serialize(object);
     return this.#changed(tx, 'update', key, object, fields, options.origin);
   }
 

@@ -52,7 +52,7 @@ export async function readRow(db: Db, store: Store, def: ModelDefinition, key: s
     .where((eb) => eb.and([eb(def.key, '=', key), whereOf(eb, rule, store.engine)]));
   if (forUpdate && store.engine === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  return row === undefined ? undefined : decodeRow(def.fields, row);
+  return row === undefined ? undefined : decodeRow(def.fields, row, store.engine);
 }
 
 /** A page of objects matching `query` that the identity may read. */
@@ -75,5 +75,5 @@ export async function searchRows(db: Db, store: Store, def: ModelDefinition, que
     .limit(limit)
     .offset((page - 1) * limit)
     .execute();
-  return { page, limit, count, rows: rows.map((row) => def.serialize(decodeRow(def.fields, row))) };
+  return { page, limit, count, rows: rows.map((row) => def.serialize(decodeRow(def.fields, row, store.engine))) };
 }

@@ -30,6 +30,9 @@ export async function openStore(url: string): Promise<Store> {
     database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
+    // SQLite's lower() folds ASCII only; the hub decides who receives a change with JS's toLowerCase, and the two
+    // must agree on `contains`.
+    database.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
     const db = new Kysely<AnyDatabase>({ dialect: new SqliteDialect({ database }) });
     return { engine: 'sqlite', db, close: () => db.destroy() };
   }

@@ -6,7 +6,7 @@
  */
 import type { ModelDefinition, ModelObject } from './define.js';
 import { ModelError } from './errors.js';
-import { checkValue, fieldType } from './fields.js';
+import { checkValue, fieldType, MAX_SERIAL } from './fields.js';
 import { describeIssues } from './schema.js';
 
 const isObject = (v: unknown): v is ModelObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,6 +24,11 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
       const problem = checkValue(type, value);
       if (problem !== undefined) problems.push(`${name}: ${problem}`);
     }
+  }
+  // A key the client gives must be given: a NULL or empty key could never be found again.
+  if (what === 'create' && def.keyType !== 'key') {
+    const key = input[def.key];
+    if (key === undefined || key === null || key === '') problems.push(`${def.key}: required`);
   }
   if (problems.length > 0) throw new ModelError('invalid', `${what}: invalid data`, problems);
   return input;
@@ -48,5 +53,7 @@ export async function checkSchema(def: ModelDefinition, object: ModelObject, wha
 export function parseKey(def: ModelDefinition, raw: unknown): string | number | undefined {
   if (def.keyType === 'text') return typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' ? String(raw) : undefined;
   const n = typeof raw === 'string' && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : raw;
-  return Number.isSafeInteger(n) ? (n as number) : undefined;
+  if (!Number.isSafeInteger(n)) return undefined;
+  // A database-assigned key is a PostgreSQL serial: nothing outside 1..2^31-1 can exist.
+  return def.keyType === 'key' && ((n as number) < 1 || (n as number) > MAX_SERIAL) ? undefined : (n as number);
 }

@@ -10,9 +10,14 @@ import type { Identity } from '../core/identity.js';
 import { CHANGE_EVENT, changeOf } from '../models/changes.js';
 import { matches } from '../models/filters.js';
 import type { Models } from '../models/index.js';
+import type { Logger } from '../log.js';
 
-export function attachModels(models: Models, hub: Hub, nodeId: string): void {
-  models.attach({ nodeId, publish: (envelope) => hub.publish(envelope) });
+export function attachModels(models: Models, hub: Hub, nodeId: string, logger: Logger): void {
+  models.attach({
+    nodeId,
+    publish: (envelope) => hub.publish(envelope),
+    report: (err, change) => logger.error({ err, model: change.model, key: change.key }, 'publishing a model change failed'),
+  });
   hub.guard(CHANGE_EVENT, (envelope) => {
     const change = changeOf(envelope);
     const def = change === undefined ? undefined : models.get(change.model)?.definition;
@@ -22,8 +27,13 @@ export function attachModels(models: Models, hub: Hub, nodeId: string): void {
     return (conn: Connection) => {
       let allowed = seen.get(conn.identity);
       if (allowed === undefined) {
-        const rule = def.readFilter(conn.identity);
-        allowed = rule !== false && change !== undefined && matches(rule, change.row);
+        try {
+          const rule = def.readFilter(conn.identity);
+          allowed = rule !== false && change !== undefined && matches(rule, change.row);
+        } catch {
+          // A read rule that throws lets nobody read.
+          allowed = false;
+        }
         seen.set(conn.identity, allowed);
       }
       return allowed;

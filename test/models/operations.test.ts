@@ -204,6 +204,46 @@ for (const engine of engines) {
       assert.equal((await tags.list()).count, 1);
     });
 
+    test('edges both engines must treat alike: JSON strings, keys out of range, missing text keys, far years, non-ASCII contains, empty updates', async () => {
+      const a = await todos.create({ title: 'École', meta: 'hello' });
+      assert.equal(a.meta, 'hello');
+      assert.equal((await todos.create({ title: 'n', meta: '42' })).meta, '42', 'a JSON string stays a string');
+      await expectError(todos.retrieve(99_999_999_999), 'not-found');
+      await expectError(todos.search({ filters: { id: { in: [1, 99_999_999_999] } } }), 'invalid');
+      assert.ok((await todos.search({ filters: { id: { gt: 0 } } })).count > 0);
+      const far = await expectError(todos.create({ title: 'far', due: '+010000-01-01T00:00:00Z' }), 'invalid');
+      assert.match(far.details[0] ?? '', /^due: /);
+      assert.equal((await todos.search({ filters: { title: { contains: 'éc' } } })).count, 1);
+      const t = uniqueTable('slug');
+      tables.push(t);
+      const tags = models.define({ name: `app.Slug${t.slice(-8)}`, table: t, key: 'slug', fields: { slug: 'text', label: 'text' } });
+      await models.migrate();
+      for (const data of [{ label: 'x' }, { slug: null, label: 'x' }, { slug: '', label: 'x' }]) {
+        assert.deepEqual((await expectError(tags.create(data), 'invalid')).details, ['slug: required']);
+      }
+      changes.length = 0;
+      await todos.update(a.id, {});
+      assert.equal(changes.length, 0, 'an update that writes nothing tells nothing');
+    });
+
+    test('a listener that throws after commit neither fails the write nor keeps the change from the others', async () => {
+      const reported: unknown[] = [];
+      models.attach({ nodeId: 'n', publish: () => {}, report: (err) => reported.push(err) });
+      const off = models.onChange(() => {
+        throw new Error('listener bug');
+      });
+      changes.length = 0;
+      try {
+        const a = await todos.create({ title: 'still saved' });
+        assert.equal((await todos.retrieve(a.id)).title, 'still saved');
+        assert.equal(changes.length, 1);
+        assert.equal((reported[0] as Error).message, 'listener bug');
+      } finally {
+        off();
+        models.attach(undefined);
+      }
+    });
+
     test('pushUpdate sends an update of the stored object without writing', async () => {
       const a = await todos.create({ title: 'pushed' });
       changes.length = 0;
