@@ -22,7 +22,7 @@ import type { ServerView } from './dialects/dialect.js';
 import { createMemoryLayer } from './layers/memory.js';
 import { silentLogger } from './log.js';
 import { DEFAULTS, type ServerOptions } from './options.js';
-import { roomGroup, toRoom, type Room } from './rooms/room.js';
+import { roomGroup, roomOf, type Room } from './rooms/room.js';
 import type { RoomcastServer } from './server/api.js';
 import { connectionLimits, serverAuth, serverDialects } from './server/defaults.js';
 import { healthReport } from './server/health.js';
@@ -40,7 +40,6 @@ import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 import { RoomcastWebSocket } from './transport/ws-socket.js';
-import type { JsonValue } from './wire/json.js';
 
 export type { RoomcastServer, ServerAddress } from './server/api.js';
 
@@ -172,7 +171,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
       const text = JSON.stringify(data);
       if (text === undefined) throw new TypeError('data is not JSON-serializable');
       const parsed = rooms.map((r) => {
-        const room = toRoom(JSON.parse(JSON.stringify(r) ?? 'null') as JsonValue);
+        const room = roomOf(r);
         if (room === undefined) throw new TypeError(`not a room: ${JSON.stringify(r)}`);
         return room;
       });

@@ -4,8 +4,7 @@
  * @module
  */
 import { createRoomMatcher } from '../rooms/matcher.js';
-import { toRoom, type Room } from '../rooms/room.js';
-import type { JsonValue } from '../wire/json.js';
+import { roomOf, type Room } from '../rooms/room.js';
 import type { AuthStrategy } from './strategy.js';
 
 /**
@@ -16,7 +15,7 @@ import type { AuthStrategy } from './strategy.js';
  */
 export function createAnonymousAuth(allowedRooms: readonly Record<string, unknown>[] = []): AuthStrategy {
   const rooms: Room[] = allowedRooms.map((r) => {
-    const room = toRoom(JSON.parse(JSON.stringify(r)) as JsonValue);
+    const room = roomOf(r);
     if (room === undefined) throw new TypeError(`not a room: ${JSON.stringify(r)}`);
     return room;
   });

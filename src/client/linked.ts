@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isPlainObject } from '../wire/json.js';
 import { Emitter } from './emitter.js';
 import { Link, type CloseInfo, type LinkOptions, type LinkState } from './link.js';
 
@@ -11,6 +12,8 @@ import { Link, type CloseInfo, type LinkOptions, type LinkState } from './link.j
 export interface LinkEvents {
   /** A new socket is being opened after a delay. */
   reconnecting: { readonly attempt: number; readonly delayMs: number };
+  /** A frame that is not what the protocol allows. */
+  protocolError: { readonly reason: string; readonly frame: string };
 }
 
 export abstract class LinkedClient<Events extends LinkEvents> extends Emitter<Events> {
@@ -44,6 +47,20 @@ export abstract class LinkedClient<Events extends LinkEvents> extends Emitter<Ev
 
   protected get link(): Link {
     return this.#link;
+  }
+
+  /** A frame as a JSON object, or `undefined` after reporting it as a `protocolError`. */
+  protected parseObject(text: string): Record<string, unknown> | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.emit('protocolError', { reason: 'not JSON', frame: text } as Events['protocolError']);
+      return undefined;
+    }
+    if (isPlainObject(value)) return value;
+    this.emit('protocolError', { reason: 'not a JSON object', frame: text } as Events['protocolError']);
+    return undefined;
   }
 
   protected abstract pingFrame(): string;

@@ -19,6 +19,7 @@ import { RequestError } from './errors.js';
 import type { CloseInfo, LinkOptions } from './link.js';
 import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** Options of {@link RohrpostClient}. */
 export interface RohrpostClientOptions extends LinkOptions {
@@ -80,8 +81,6 @@ export interface RohrpostEvents extends LinkEvents {
   serverError: { readonly error: unknown; readonly data?: unknown; readonly frame: RohrpostFrame };
   /** Every message, parsed. */
   message: RohrpostFrame;
-  /** A frame that is not a JSON object. */
-  protocolError: { readonly reason: string; readonly frame: string };
 }
 
 /** A live subscription to one group. */
@@ -98,7 +97,6 @@ interface GroupEntry {
   readonly listeners: Set<(update: SubscriptionUpdate) => void>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class RohrpostClient extends LinkedClient<RohrpostEvents> {
   readonly #options: RohrpostClientOptions;
@@ -132,7 +130,7 @@ export class RohrpostClient extends LinkedClient<RohrpostEvents> {
   /** Subscribes to a group; `onUpdate` receives its `subscription-update`s. Re-sent after every reconnect. */
   async subscribe(target: SubscriptionTarget, onUpdate?: (update: SubscriptionUpdate) => void, options: CallOptions = {}): Promise<Subscription> {
     const reply = await this.#request<unknown>('subscribe', target, true, options);
-    const group = isObject(reply) && typeof reply.group === 'string' ? reply.group : `${target.type}-${target.id}`;
+    const group = isPlainObject(reply) && typeof reply.group === 'string' ? reply.group : `${target.type}-${target.id}`;
     let entry = this.#groups.get(group);
     if (entry === undefined) this.#groups.set(group, (entry = { target, listeners: new Set() }));
     const listener = onUpdate ?? (() => {});
@@ -218,18 +216,12 @@ export class RohrpostClient extends LinkedClient<RohrpostEvents> {
   }
 
   protected frame(text: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return this.emit('protocolError', { reason: 'not JSON', frame: text });
-    }
-    if (!isObject(parsed)) return this.emit('protocolError', { reason: 'not a JSON object', frame: text });
-    const frame = parsed as RohrpostFrame;
+    const frame: RohrpostFrame | undefined = this.parseObject(text);
+    if (frame === undefined) return;
     this.emit('message', frame);
     const { id, type, error, data } = frame;
     // Routed by type: rohrpost servers give these a random id that may equal a pending request's.
-    if (type === 'subscription-update' && isObject(data) && typeof data.group === 'string') {
+    if (type === 'subscription-update' && isPlainObject(data) && typeof data.group === 'string') {
       const entry = this.#groups.get(data.group);
       if (entry === undefined) return;
       const update: SubscriptionUpdate = { group: data.group, data };

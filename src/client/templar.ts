@@ -19,6 +19,7 @@ import { RequestError } from './errors.js';
 import type { CloseInfo, LinkOptions } from './link.js';
 import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** A room: a flat object of strings and numbers, e.g. `{"target": "message", "customer": 7}`. */
 export type TemplarRoom = Readonly<Record<string, string | number | boolean | null>>;
@@ -47,8 +48,6 @@ export interface TemplarEvents extends LinkEvents {
   subscriptionLost: { readonly subscription: TemplarSubscription; readonly error: RequestError };
   /** A publish for one of this client's subscriptions. */
   publish: { readonly subscription: TemplarSubscription; readonly data: unknown };
-  /** A frame that is not what the protocol allows. */
-  protocolError: { readonly reason: string; readonly frame: string };
 }
 
 /** One subscription (a `requestId`) to one room. */
@@ -84,7 +83,6 @@ function withToken(url: string | (() => string | Promise<string>), token: Templa
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class TemplarClient extends LinkedClient<TemplarEvents> {
   readonly #options: TemplarClientOptions;
@@ -179,13 +177,8 @@ export class TemplarClient extends LinkedClient<TemplarEvents> {
 
   protected frame(text: string): void {
     if (text === 'pong') return;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(text);
-    } catch {
-      return this.emit('protocolError', { reason: 'not JSON', frame: text });
-    }
-    if (!isObject(frame)) return this.emit('protocolError', { reason: 'not a JSON object', frame: text });
+    const frame = this.parseObject(text);
+    if (frame === undefined) return;
     if (frame.type === 'publish') {
       const sub = typeof frame.requestId === 'string' ? this.#subs.get(frame.requestId) : undefined;
       if (sub === undefined || sub.confirm !== undefined) return; // unsubscribed, or not confirmed yet
@@ -195,7 +188,7 @@ export class TemplarClient extends LinkedClient<TemplarEvents> {
     }
     if (typeof frame.is_authorized === 'boolean') {
       if (frame.is_authorized) {
-        const rooms = Array.isArray(frame.allowed_rooms) ? (frame.allowed_rooms.filter(isObject) as TemplarRoom[]) : [];
+        const rooms = Array.isArray(frame.allowed_rooms) ? (frame.allowed_rooms.filter(isPlainObject) as TemplarRoom[]) : [];
         this.emit('authorized', { allowedRooms: rooms });
       } else {
         this.link.refused = true;

@@ -17,6 +17,7 @@ import type { Identity } from '../core/identity.js';
 import type { ModelObject, Models, Model } from '../models/index.js';
 import type { SchemaIssue, StandardSchemaV1 } from '../models/schema.js';
 import { WILDCARD, toRoom } from '../rooms/room.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** The locations the page offers (the CEO may write any of them). */
 export const DEMO_LOCATIONS: readonly string[] = ['Delft', 'Eindhoven', 'Utrecht'];
@@ -51,7 +52,6 @@ export function readOrders(identity: Identity): unknown {
   return locations.length === 0 ? false : { location: { in: locations } };
 }
 
-const isObject = (v: unknown): v is ModelObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A Standard Schema validator for orders: a non-empty item, a quantity from 1 to 1000, a location, and `created`
@@ -62,7 +62,7 @@ export const orderSchema: StandardSchemaV1<ModelObject, ModelObject> = {
     version: 1,
     vendor: 'roomcast-demo',
     validate(value) {
-      if (!isObject(value)) return { issues: [{ message: 'must be an object' }] };
+      if (!isPlainObject(value)) return { issues: [{ message: 'must be an object' }] };
       const issues: SchemaIssue[] = [];
       const item = typeof value.item === 'string' ? value.item.trim() : '';
       if (item === '' || item.length > 100) issues.push({ message: 'must be 1 to 100 characters', path: ['item'] });

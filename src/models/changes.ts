@@ -6,8 +6,7 @@
  * @module
  */
 import type { Envelope } from '../core/envelope.js';
-import { roomGroup, toRoom } from '../rooms/room.js';
-import type { JsonValue } from '../wire/json.js';
+import { roomGroup, roomOf } from '../rooms/room.js';
 import type { ChangeAction, ModelDefinition, ModelObject } from './define.js';
 
 /** A committed change of one object. */
@@ -44,7 +43,7 @@ export const bindingGroup = (model: string, key?: string | number): string => (k
 export function changeEnvelope(def: ModelDefinition, change: ChangeEvent, row: ModelObject, nodeId: string): Envelope {
   const rooms: string[] = [];
   for (const r of def.rooms(change.object, change.action)) {
-    const room = toRoom(JSON.parse(JSON.stringify(r)) as JsonValue);
+    const room = roomOf(r);
     if (room !== undefined) rooms.push(roomGroup(room));
   }
   const group = def.groupName(change.object, change.action);

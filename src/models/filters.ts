@@ -9,6 +9,7 @@
  * @module
  */
 import { checkValue, fieldType, MAX_SERIAL, type Fields, type FieldType } from './fields.js';
+import { isPlainObject } from '../wire/json.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
 const OPERATORS: readonly Operator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
@@ -27,12 +28,11 @@ export interface OrderKey {
   readonly descending: boolean;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Decodes a filter object against the model's fields. */
 export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter: Filter } | { error: string } {
   if (json === undefined || json === null) return { filter: [] };
-  if (!isObject(json)) return { error: 'filters must be an object' };
+  if (!isPlainObject(json)) return { error: 'filters must be an object' };
   if (depth > 4) return { error: 'filters nest too deep' };
   const out: Condition[] = [];
   for (const [field, spec] of Object.entries(json)) {
@@ -50,7 +50,7 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
     const type = fieldType(fields, field);
     if (type === undefined) return { error: `unknown field '${field}'` };
     if (type === 'json') return { error: `cannot filter on JSON field '${field}'` };
-    const ops: [string, unknown][] = isObject(spec) ? Object.entries(spec) : [['eq', spec]];
+    const ops: [string, unknown][] = isPlainObject(spec) ? Object.entries(spec) : [['eq', spec]];
     if (ops.length === 0) return { error: `${field}: empty condition` };
     for (const [op, value] of ops) {
       if (!OPERATORS.includes(op as Operator)) return { error: `${field}: unknown operator '${op}' (use ${OPERATORS.join(', ')})` };

@@ -15,6 +15,7 @@ import { readRow, searchRows, type Page, type SearchQuery } from './read.js';
 import type { Store } from './store.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { checkFields, checkSchema, parseKey } from './validate.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** Who asks, and where the work belongs. */
 export interface OperationOptions {
@@ -85,7 +86,7 @@ export class Model {
    */
   save(data: unknown, options: OperationOptions = {}): Promise<ModelObject> {
     return this.#run(options, async (tx) => {
-      const input = checkFields(this.definition, data === null || typeof data !== 'object' || Array.isArray(data) ? data : this.#withoutKey(data as ModelObject), 'update');
+      const input = checkFields(this.definition, isPlainObject(data) ? this.#withoutKey(data) : data, 'update');
       const rawKey = (data as ModelObject)[this.definition.key];
       if (rawKey === undefined || rawKey === null) return this.#create(tx, input, options);
       const key = this.#key(rawKey);

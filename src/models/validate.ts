@@ -8,12 +8,12 @@ import type { ModelDefinition, ModelObject } from './define.js';
 import { ModelError } from './errors.js';
 import { checkValue, fieldType, MAX_SERIAL } from './fields.js';
 import { describeIssues } from './schema.js';
+import { isPlainObject } from '../wire/json.js';
 
-const isObject = (v: unknown): v is ModelObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The fields of `input` a client may write, checked; throws `invalid` listing every problem. */
 export function checkFields(def: ModelDefinition, input: unknown, what: 'create' | 'update'): ModelObject {
-  if (!isObject(input)) throw new ModelError('invalid', `${what}: the data must be a JSON object`);
+  if (!isPlainObject(input)) throw new ModelError('invalid', `${what}: the data must be a JSON object`);
   const problems: string[] = [];
   for (const [name, value] of Object.entries(input)) {
     const type = fieldType(def.fields, name);
@@ -39,7 +39,7 @@ export async function checkSchema(def: ModelDefinition, object: ModelObject, wha
   if (def.schema === undefined) return object;
   const result = await def.schema['~standard'].validate(object);
   if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, describeIssues(result.issues));
-  if (!isObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
+  if (!isPlainObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
   // A schema may only shape the model's own fields.
   const out: ModelObject = {};
   for (const [name, value] of Object.entries(result.value)) {

@@ -12,6 +12,7 @@ import type { Identity } from '../core/identity.js';
 import type { ModelObject } from '../models/define.js';
 import type { KeyedChanges, Model } from '../models/model.js';
 import type { Models } from '../models/index.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** A decoded bulk body. */
 export interface BulkRequest {
@@ -30,11 +31,10 @@ export interface BulkResult {
 /** Most objects one bulk request may touch. */
 export const MAX_BULK_ITEMS = 1000;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a bulk body's shape (the objects themselves are checked by the model). */
 export function decodeBulk(body: unknown): { bulk: BulkRequest } | { error: string } {
-  if (!isObject(body)) return { error: 'the body must be a JSON object with "create", "update" and/or "delete" lists' };
+  if (!isPlainObject(body)) return { error: 'the body must be a JSON object with "create", "update" and/or "delete" lists' };
   const unknown = Object.keys(body).filter((k) => k !== 'create' && k !== 'update' && k !== 'delete');
   if (unknown.length > 0) return { error: `unknown bulk action ${unknown.map((k) => `'${k}'`).join(', ')} (use create, update, delete)` };
   let total = 0;
@@ -48,7 +48,7 @@ export function decodeBulk(body: unknown): { bulk: BulkRequest } | { error: stri
   const update = body.update as unknown[] | undefined;
   if (update !== undefined) {
     for (const [i, item] of update.entries()) {
-      if (!isObject(item) || item.key === undefined || !isObject(item.changes)) return { error: `update[${i}] must be {"key": …, "changes": {…}}` };
+      if (!isPlainObject(item) || item.key === undefined || !isPlainObject(item.changes)) return { error: `update[${i}] must be {"key": …, "changes": {…}}` };
     }
   }
   return {

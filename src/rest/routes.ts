@@ -32,6 +32,7 @@ import { decodeBulk, runBulk } from './bulk.js';
 import { errorReply } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { decodeListQuery } from './query.js';
+import { isPlainObject } from '../wire/json.js';
 
 /** What the REST routes need from the server. */
 export interface RestContext {
@@ -50,7 +51,6 @@ export interface RestContext {
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isJson = (contentType: string | undefined): boolean => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
 /** `api` → `/api/`. */
@@ -166,7 +166,7 @@ export async function registerRestRoutes(app: FastifyInstance, ctx: RestContext)
         const def = model.definition;
         const key = keyOf(req);
         const body = req.body;
-        if (!isObject(body)) throw new ModelError('invalid', 'save: the data must be a JSON object');
+        if (!isPlainObject(body)) throw new ModelError('invalid', 'save: the data must be a JSON object');
         const given = body[def.key];
         if (given !== undefined && given !== null && parseKey(def, given) !== parseKey(def, key)) {
           throw new ModelError('invalid', `save: the body's ${def.key} differs from the URL's`);

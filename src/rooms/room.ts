@@ -38,6 +38,16 @@ function roomFromObject(value: JsonObject): Room | undefined {
   return { key: `{${parts.join(',')}}`, fields };
 }
 
+/**
+ * A room from a value of app code (`{ location: 'Delft' }`), through its JSON form, as a client's room would
+ * arrive; `undefined` when it is not a flat object of representable values.
+ * @throws TypeError when the value cannot be serialized (a BigInt, a cycle)
+ */
+export function roomOf(value: unknown): Room | undefined {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : toRoom(JSON.parse(text) as JsonValue);
+}
+
 /** The hub group a room's subscribers join. */
 export function roomGroup(room: Room): string {
   return `room:${room.key}`;

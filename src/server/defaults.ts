@@ -7,8 +7,7 @@
 import { createBootstrapAuth } from '../auth/bootstrap.js';
 import type { AuthStrategy } from '../auth/strategy.js';
 import { createRoomMatcher } from '../rooms/matcher.js';
-import { toRoom } from '../rooms/room.js';
-import type { JsonValue } from '../wire/json.js';
+import { roomOf } from '../rooms/room.js';
 import type { ConnectionLimits } from '../core/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { createBindingDialect } from '../dialects/binding/index.js';
@@ -55,7 +54,7 @@ export function serverAuth(options: ServerOptions, logger: Logger): AuthStrategy
   return async (request, signal) => {
     const result = await base(request, signal);
     if (result.kind !== 'allowed') return result;
-    const extra = models.roomsFor(result.identity).flatMap((r) => toRoom(JSON.parse(JSON.stringify(r)) as JsonValue) ?? []);
+    const extra = models.roomsFor(result.identity).flatMap((r) => roomOf(r) ?? []);
     if (extra.length === 0) return result;
     return { kind: 'allowed', identity: { ...result.identity, rooms: createRoomMatcher([...result.identity.rooms.allowed, ...extra]) } };
   };

@@ -13,6 +13,7 @@ import { ModelError } from '../../models/errors.js';
 import type { Model, OperationOptions } from '../../models/model.js';
 import { parseKey } from '../../models/validate.js';
 import type { BindingData } from './codec.js';
+import { isPlainObject } from '../../wire/json.js';
 
 /** What an action needs to know about its request. */
 export interface ActionRequest {
@@ -30,18 +31,17 @@ export interface ActionRequest {
 /** One built-in action: the reply's data. */
 export type Action = (request: ActionRequest) => Promise<unknown>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The data as an object, or `invalid`. */
 function objectData(request: ActionRequest): Record<string, unknown> {
-  if (!isObject(request.data)) throw new ModelError('invalid', `${request.name}: data must be a JSON object`);
+  if (!isPlainObject(request.data)) throw new ModelError('invalid', `${request.name}: data must be a JSON object`);
   return request.data;
 }
 
 /** The raw key: the hash when there is one (it wins, as in channels-binding), else `data[<key field>]`. */
 function rawKey(request: ActionRequest): unknown {
   if (request.hash !== undefined) return request.hash;
-  return isObject(request.data) ? request.data[request.model.definition.key] : undefined;
+  return isPlainObject(request.data) ? request.data[request.model.definition.key] : undefined;
 }
 
 /** The request's key, parsed as the key field's type. @throws ModelError invalid when absent, not-found when malformed */
