@@ -11,7 +11,6 @@
  * @module
  */
 import Fastify from 'fastify';
-import { WebSocketServer } from 'ws';
 import type { ConnectionEnv } from './core/connection.js';
 import { createDirectDelivery } from './core/direct.js';
 import type { Envelope } from './core/envelope.js';
@@ -39,7 +38,6 @@ import { createOpenHandler } from './transport/open.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
-import { RoomcastWebSocket } from './transport/ws-socket.js';
 
 export type { RoomcastServer, ServerAddress } from './server/api.js';
 
@@ -75,18 +73,11 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
 
   const maxTriggerBytes = options.trigger?.maxBytes ?? DEFAULTS.maxTriggerBytes;
   const app = Fastify({ logger: false, bodyLimit: maxTriggerBytes, forceCloseConnections: 'idle' });
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
-    WebSocket: RoomcastWebSocket,
-  });
   const auth = serverAuth(options, logger);
   app.server.on(
     'upgrade',
     createUpgradeHandler({
-      wss,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
       routes: new Map(dialects.map((d) => [routeKey(d.path), d])),
       auth,
       allowOrigins: options.allowOrigins,
@@ -181,7 +172,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     close() {
       const graceMs = options.shutdownGraceMs ?? DEFAULTS.shutdownGraceMs;
       options.models?.attach(undefined);
-      closing ??= shutdown({ http: app, wss, registry, layer, amqp, inflight, graceMs, logger });
+      closing ??= shutdown({ http: app, registry, layer, amqp, inflight, graceMs, logger });
       return closing;
     },
   };

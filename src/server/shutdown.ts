@@ -6,7 +6,6 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
-import type { WebSocketServer } from 'ws';
 import type { Registry } from '../core/registry.js';
 import type { Layer } from '../layers/layer.js';
 import type { Logger } from '../log.js';
@@ -16,7 +15,6 @@ import { CloseCode } from '../wire/close-codes.js';
 /** What a shutdown stops. */
 export interface ShutdownParts {
   readonly http: FastifyInstance;
-  readonly wss: WebSocketServer;
   readonly registry: Registry;
   readonly layer: Layer;
   readonly amqp: AmqpTriggerSource | undefined;
@@ -31,7 +29,7 @@ const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
 
 /** Shuts the node down; resolves once everything is released. Call once (the server keeps the promise). */
 export async function shutdown(parts: ShutdownParts): Promise<void> {
-  const { http, wss, registry, layer, amqp, inflight, graceMs, logger } = parts;
+  const { http, registry, layer, amqp, inflight, graceMs, logger } = parts;
   registry.stopSweeping();
   await amqp?.stop();
   const stopped = http.close();
@@ -44,7 +42,6 @@ export async function shutdown(parts: ShutdownParts): Promise<void> {
   if (registry.count() > 0) logger.warn({ remaining: registry.count() }, 'shutdown grace over: destroying sockets');
   http.server.closeAllConnections();
   await stopped;
-  wss.close();
   await layer.close();
   logger.info({}, 'roomcast stopped');
 }

@@ -6,15 +6,17 @@
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocket, WebSocketServer } from 'ws';
 import type { AuthResult, AuthStrategy, UpgradeRequest } from '../auth/strategy.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { redactUrl, type Logger } from '../log.js';
 import { originAllowed } from './origin.js';
+import { checkUpgrade } from './rfc6455/handshake.js';
+import { WebSocketConnection } from './websocket.js';
 
 /** What the upgrade handler needs from the server. */
 export interface UpgradeContext {
-  readonly wss: WebSocketServer;
+  /** The largest message a client may send, in bytes. */
+  readonly maxFrameBytes: number;
   /** Dialects by path without trailing slash. */
   readonly routes: ReadonlyMap<string, Dialect>;
   readonly auth: AuthStrategy;
@@ -23,7 +25,7 @@ export interface UpgradeContext {
   /** Whether the server is shutting down (upgrades get 503). */
   isClosing(): boolean;
   /** A client that passed auth (or was denied and must be told so) is connected. */
-  opened(ws: WebSocket, raw: Duplex, dialect: Dialect, result: Exclude<AuthResult, { kind: 'failed' }>, request: UpgradeRequest): void;
+  opened(socket: WebSocketConnection, dialect: Dialect, result: Exclude<AuthResult, { kind: 'failed' }>, request: UpgradeRequest): void;
 }
 
 /** Public texts of upgrade rejections: they say what failed, never why in detail (that is in the log). */
@@ -61,12 +63,10 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       ctx.logger.warn({ origin, path }, 'upgrade refused: origin not allowed');
       return reject(socket, 403);
     }
-    const request: UpgradeRequest = {
-      url,
-      query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
-      headers: req.headers,
-      remoteAddress: req.socket.remoteAddress ?? '',
-    };
+    // A malformed handshake is refused before it costs a bootstrap round-trip.
+    const handshake = checkUpgrade(req.method, req.headers);
+    if (!handshake.ok) return reject(socket, handshake.status, handshake.reason, handshake.headers);
+    const request = upgradeRequest(req, url, q);
     const abort = new AbortController();
     const onGone = (): void => abort.abort();
     socket.once('close', onGone);
@@ -79,9 +79,12 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           ctx.logger.warn({ url: redactUrl(url), status: result.status, reason: result.reason }, 'upgrade refused: auth failed');
           return reject(socket, result.status);
         }
-        // ws installs its own error handling on the socket.
+        if (!socket.writable) return;
+        // The WebSocket installs its own error handling on the socket.
         socket.off('error', destroyOnError);
-        ctx.wss.handleUpgrade(req, socket, head, (ws) => ctx.opened(ws, socket, dialect, result, request));
+        const ws = new WebSocketConnection(socket, handshake.key, handshake.protocol, ctx.maxFrameBytes);
+        ctx.opened(ws, dialect, result, request);
+        ws.start(head);
       },
       (err: unknown) => {
         socket.off('close', onGone);
@@ -92,11 +95,27 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
   };
 }
 
-function reject(socket: Duplex, status: number): void {
+/**
+ * What auth strategies see of the request. The peer address is read only if a strategy asks: reading it makes
+ * Node keep it on the socket for the connection's lifetime.
+ */
+function upgradeRequest(req: IncomingMessage, url: string, q: number): UpgradeRequest {
+  const socket = req.socket;
+  return {
+    url,
+    query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+    headers: req.headers,
+    get remoteAddress(): string {
+      return socket.remoteAddress ?? '';
+    },
+  };
+}
+
+function reject(socket: Duplex, status: number, text?: string, headers = ''): void {
   if (socket.destroyed) return;
-  const body = REJECTION[status] ?? STATUS_CODES[status] ?? 'error';
+  const body = text ?? REJECTION[status] ?? STATUS_CODES[status] ?? 'error';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `${headers}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

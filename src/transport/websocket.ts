@@ -1,0 +1,192 @@
+/**
+ * roomcast's server-side WebSocket: core's {@link Socket} over the raw TCP stream, with the RFC 6455 reading
+ * rules of {@link FrameReader}. One object per connection, no per-connection closures or timers, no buffers
+ * while idle: the reason roomcast does not use `ws` on the server (DESIGN.md, dependencies).
+ *
+ * Fan-out frames are a header (cached by length), the payload shared by every member, then the member's tail:
+ * no copy, no per-member allocation beyond the header of an unusual length. A socket's first frame in an
+ * event-loop turn is written at once; further frames in the same turn are corked and flushed together, so a
+ * burst of publishes to one client costs one syscall, not one per frame, while a lone publish is not delayed.
+ *
+ * @module
+ */
+import type { Socket as NetSocket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Connection } from '../core/connection.js';
+import type { Socket } from '../core/socket.js';
+import { Opcode, closeFrame, controlFrame, textFrameHeader } from './rfc6455/frames.js';
+import { switchingProtocols } from './rfc6455/handshake.js';
+import { FrameReader } from './rfc6455/reader.js';
+
+// How long a failed or refused connection may take to finish closing before it is destroyed.
+const CLOSE_GRACE_MS = 2000;
+
+// Sockets written to in this event-loop turn, and those of them corked until the turn ends.
+let touched = new Set<Duplex>();
+let corked: Duplex[] = [];
+let flushScheduled = false;
+
+function endTurn(): void {
+  const sockets = corked;
+  corked = [];
+  touched = new Set();
+  flushScheduled = false;
+  for (const s of sockets) s.uncork();
+}
+
+function writeFrame(raw: Duplex, header: Buffer, head: Buffer | string, tail: string | undefined): void {
+  if (!touched.has(raw)) {
+    touched.add(raw);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(endTurn);
+    }
+    raw.cork();
+    raw.write(header);
+    raw.write(head);
+    if (tail !== undefined) raw.write(tail);
+    raw.uncork();
+    return;
+  }
+  if (raw.writableCorked === 0) {
+    raw.cork();
+    corked.push(raw);
+  }
+  raw.write(header);
+  raw.write(head);
+  if (tail !== undefined) raw.write(tail);
+}
+
+const OWNER = Symbol('roomcast.websocket');
+type Raw = Duplex & { [OWNER]?: WebSocketConnection };
+
+// Module-level listeners, called with the raw stream as `this`: no closure per connection.
+function onData(this: Raw, chunk: Buffer): void {
+  this[OWNER]?.read(chunk);
+}
+function onEnd(this: Raw): void {
+  // The client closed its half without a close frame: close ours too.
+  this.end();
+}
+function onError(this: Raw): void {
+  // A reset or a write after the peer left; 'close' follows and cleans up.
+  this.destroy();
+}
+function onClose(this: Raw): void {
+  this[OWNER]?.gone();
+}
+function destroyLater(raw: Duplex): void {
+  setTimeout(() => raw.destroy(), CLOSE_GRACE_MS).unref();
+}
+
+/** A WebSocket connection accepted by this server. */
+export class WebSocketConnection extends FrameReader implements Socket {
+  /** The connection this socket carries, once authorized. */
+  connection: Connection | undefined = undefined;
+  protected readonly maxPayload: number;
+  readonly #raw: Raw;
+  #closeSent = false;
+
+  /**
+   * Completes the handshake on `raw` (the upgrade request's socket, already checked by `checkUpgrade`).
+   * Frames are read once {@link start} is called.
+   */
+  constructor(raw: Duplex, key: string, protocol: string | undefined, maxPayload: number) {
+    super();
+    this.maxPayload = maxPayload;
+    this.#raw = raw;
+    raw.write(switchingProtocols(key, protocol));
+    // Small frames go out at once; an HTTP server's socket timeout no longer applies.
+    const tcp = raw as Partial<NetSocket>;
+    tcp.setNoDelay?.(true);
+    tcp.setTimeout?.(0);
+  }
+
+  /** Starts reading: `head` is what the client sent after its upgrade request. */
+  start(head: Buffer): void {
+    const raw = this.#raw;
+    raw[OWNER] = this;
+    raw.on('data', onData);
+    raw.on('end', onEnd);
+    raw.on('error', onError);
+    raw.on('close', onClose);
+    if (raw.destroyed) this.gone();
+    else if (head.length > 0) this.read(head);
+  }
+
+  get bufferedAmount(): number {
+    return this.#raw.writableLength;
+  }
+
+  sendText(data: Buffer | string): void {
+    const raw = this.#raw;
+    if (this.#closeSent || !raw.writable) return;
+    writeFrame(raw, textFrameHeader(typeof data === 'string' ? Buffer.byteLength(data) : data.length), data, undefined);
+  }
+
+  sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
+    const raw = this.#raw;
+    if (this.#closeSent || !raw.writable) return;
+    writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail);
+  }
+
+  onceDrained(listener: () => void): void {
+    this.#raw.once('drain', listener);
+  }
+
+  /** Sends a close frame; the client's answer (or the caller's timer) ends the connection. */
+  close(code: number, reason: string): void {
+    this.#sendClose(code, reason);
+  }
+
+  /** Closes with a close frame and destroys the socket if the client does not finish closing in time. */
+  closeSoon(code: number, reason: string): void {
+    this.#sendClose(code, reason);
+    destroyLater(this.#raw);
+  }
+
+  terminate(): void {
+    this.#raw.destroy();
+  }
+
+  /** The TCP connection is gone. */
+  gone(): void {
+    this.stopReading();
+    const conn = this.connection;
+    this.connection = undefined;
+    conn?.closed();
+  }
+
+  protected onMessage(text: string): void {
+    this.connection?.receive(text, Date.now());
+  }
+
+  protected onPing(payload: Buffer): void {
+    const raw = this.#raw;
+    if (!this.#closeSent && raw.writable) raw.write(controlFrame(Opcode.Pong, payload));
+  }
+
+  protected onPong(): void {
+    // Unsolicited pongs are allowed (RFC 6455 §5.5.3); the server sends no pings of its own.
+  }
+
+  protected onCloseFrame(code: number | undefined): void {
+    // Echo the client's code (§5.5.1), then end TCP: the server closes first (§7.1.1).
+    this.#sendClose(code, '');
+    this.#raw.end();
+  }
+
+  protected onProtocolError(code: number, reason: string): void {
+    this.#sendClose(code, reason);
+    this.#raw.end();
+    destroyLater(this.#raw);
+  }
+
+  #sendClose(code: number | undefined, reason: string): void {
+    const raw = this.#raw;
+    if (this.#closeSent) return;
+    this.#closeSent = true;
+    if (!raw.writable) return;
+    raw.write(closeFrame(code, reason));
+  }
+}
