@@ -1,5 +1,5 @@
 /**
- * Every WebSocket close code roomcast sends, in one place (docs/protocols/close-codes.md explains each).
+ * Every WebSocket close code roomcast sends, in one place (the README's close-code table explains each).
  *
  * @module
  */
@@ -10,9 +10,13 @@ export const CloseCode = {
   Normal: 1000,
   /** The server is shutting down; reconnect (to another node) after a short delay. */
   GoingAway: 1001,
+  /** The client broke the WebSocket protocol (RFC 6455): an unmasked frame, a bad fragment sequence, an invalid close code. */
+  ProtocolError: 1002,
+  /** A text message or close reason that is not valid UTF-8. */
+  InvalidPayload: 1007,
   /** The client broke a policy, e.g. sent a binary frame where text is required. */
   PolicyViolation: 1008,
-  /** A frame larger than the configured `maxFrameBytes`. */
+  /** A message (all its fragments together) larger than the configured `maxFrameBytes`. */
   MessageTooBig: 1009,
   /** An unexpected server error; reconnect with backoff. */
   InternalError: 1011,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CloseCode } from '../../wire/close-codes.js';
 
 /** Frame opcodes (RFC 6455 §5.2). */
 export const Opcode = {
@@ -18,10 +19,9 @@ export const Opcode = {
 
 /** Close codes the protocol layer itself sends (RFC 6455 §7.4.1). */
 export const ProtocolClose = {
-  Normal: 1000,
-  ProtocolError: 1002,
-  InvalidPayload: 1007,
-  MessageTooBig: 1009,
+  ProtocolError: CloseCode.ProtocolError,
+  InvalidPayload: CloseCode.InvalidPayload,
+  MessageTooBig: CloseCode.MessageTooBig,
 } as const;
 
 /** One decoded client frame; `payload` is unmasked (a new Buffer, the input is not modified). */
