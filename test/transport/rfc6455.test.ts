@@ -9,6 +9,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { closeFrame, controlFrame, decodeFrame, isValidCloseCode, textFrameHeader, type Decoded } from '../../src/transport/rfc6455/frames.js';
 import { acceptKey, checkUpgrade, switchingProtocols } from '../../src/transport/rfc6455/handshake.js';
@@ -635,6 +637,29 @@ test('FrameReader: the limit counts a message across its fragments; exactly maxP
 test('FrameReader: a binary message is read as UTF-8 text, invalid sequences replaced rather than refused', () => {
   const bytes = encode({ fin: true, opcode: OP.binary, payload: Buffer.from([0x61, 0xff, 0x62]), mask: Buffer.from([1, 2, 3, 4]) });
   assert.deepEqual(feed(100, bytes, [0]), [{ type: 'message', text: 'a\uFFFDb', binary: true }]);
+});
+
+/** A way to collect garbage from a test run without --expose-gc on the command line. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+test('FrameReader: empty continuation frames inside an open message hold no memory (a flood of them must not grow the heap)', () => {
+  // Each empty masked continuation frame is 6 bytes on the wire. Holding one Buffer per frame costs ~100 bytes
+  // of heap per 6 bytes received, with no limit: maxPayload counts bytes, and these have none.
+  const reader = new Recorder(1024);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  reader.read(encode({ fin: false, opcode: OP.text, payload: Buffer.from('a'), mask }));
+  const batch = Buffer.concat(Array.from({ length: 1000 }, () => encode({ fin: false, opcode: OP.continuation, payload: Buffer.alloc(0), mask })));
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 300; i++) reader.read(batch);
+  collectGarbage();
+  const grown = process.memoryUsage().heapUsed - before;
+  reader.read(encode({ fin: true, opcode: OP.continuation, payload: Buffer.from('b'), mask }));
+  assert.deepEqual(reader.events, [{ type: 'message', text: 'ab', binary: false }]);
+  assert.ok(grown < 8e6, `300,000 empty fragments (1.8 MB on the wire) grew the heap by ${(grown / 1e6).toFixed(1)} MB`);
 });
 
 // --- Opening handshake (§4.2) ---
