@@ -355,6 +355,19 @@ test('a client close with the application code 4000 is valid: answered with a cl
   });
 });
 
+test('a client that sends a close frame but never closes its half of TCP is disconnected after a grace period: the connection count returns to 0', async () => {
+  await withServer({}, async ({ rc, open }) => {
+    const connections = async (): Promise<number> =>
+      ((await (await fetch(`${rc.url}/healthz`)).json()) as { connections: number }).connections;
+    const c = await open();
+    // This client keeps its half open after the server's FIN and never sends one of its own.
+    c.socket.allowHalfOpen = true;
+    await c.send({ opcode: OP.close, payload: closePayload(1000) });
+    await expectClose(c, 1000);
+    await eventually(async () => assert.equal(await connections(), 0), 5000);
+  });
+});
+
 test('a client that ends TCP without a close frame is cleaned up: the connection count returns to 0', async () => {
   await withServer({}, async ({ rc, open }) => {
     const connections = async (): Promise<number> =>
