@@ -111,11 +111,19 @@ function upgradeRequest(req: IncomingMessage, url: string, q: number): UpgradeRe
   };
 }
 
+// How long a refused client may take to close its side before the socket is destroyed.
+const REJECT_GRACE_MS = 2000;
+
 function reject(socket: Duplex, status: number, text?: string, headers = ''): void {
   if (socket.destroyed) return;
   const body = text ?? REJECTION[status] ?? STATUS_CODES[status] ?? 'error';
+  // Whatever the client sends from now on is discarded: on a paused socket, bytes left unread would hide the
+  // client's FIN and keep the socket (and the server's close) pending for good.
+  socket.resume();
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `${headers}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+  // A client that never closes its half (the server's socket allows half-open connections) is cut off.
+  setTimeout(() => socket.destroy(), REJECT_GRACE_MS).unref();
 }

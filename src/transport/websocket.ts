@@ -65,8 +65,10 @@ function onData(this: Raw, chunk: Buffer): void {
   this[OWNER]?.read(chunk);
 }
 function onEnd(this: Raw): void {
-  // The client closed its half without a close frame: close ours too.
+  // The client closed its half without a close frame: close ours too. A client that also stopped reading would
+  // keep that end from ever finishing (and the connection registered), so the socket is destroyed after the grace.
   this.end();
+  destroyLater(this);
 }
 function onError(this: Raw): void {
   // A reset or a write after the peer left; 'close' follows and cleans up.
@@ -171,9 +173,11 @@ export class WebSocketConnection extends FrameReader implements Socket {
   }
 
   protected onCloseFrame(code: number | undefined): void {
-    // Echo the client's code (§5.5.1), then end TCP: the server closes first (§7.1.1).
+    // Echo the client's code (§5.5.1), then end TCP: the server closes first (§7.1.1). A client that never closes
+    // its side (half-open) is destroyed after the grace, as `ws` did with its close timer.
     this.#sendClose(code, '');
     this.#raw.end();
+    destroyLater(this.#raw);
   }
 
   protected onProtocolError(code: number, reason: string): void {

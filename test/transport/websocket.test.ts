@@ -9,6 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect as netConnect, type Socket } from 'node:net';
 import { startBackend, type StubBackend } from '../helpers/backend.js';
 import { eventually, start, type Running } from '../helpers/server.js';
 import {
@@ -143,6 +144,59 @@ test('handshake: an unknown path is refused with 404', async () => {
   await withServer({}, async ({ rc }) => {
     const head = await rawHttp(rc.port, upgradeRequest('/nope/', rc.port));
     assert.equal(head.status, 404, head.statusLine);
+  });
+});
+
+/** TCP connections the server's listener holds, upgraded and refused sockets included. */
+function tcpConnections(rc: Running): Promise<number> {
+  return new Promise((resolve, reject) => rc.server.http.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+}
+
+/** Like {@link withServer}, without waiting for the server's close if the test failed: a socket it never released would keep that pending for good. */
+async function withRefusingServer(fn: (rc: Running) => Promise<void>): Promise<void> {
+  const rc = await start({ bootstrap: { apiUrl: backend.apiUrl } });
+  let passed = false;
+  try {
+    await fn(rc);
+    passed = true;
+  } finally {
+    if (passed) await rc.close();
+    else void rc.close();
+  }
+}
+
+/** Sends an upgrade request to an unknown path and resolves once the 404 and the server's FIN have arrived. */
+async function refused(rc: Running, socket: Socket): Promise<void> {
+  socket.on('error', () => {});
+  const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+  let response = '';
+  socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
+  socket.write(upgradeRequest('/nope/', rc.port));
+  await ended;
+  assert.match(response, /^HTTP\/1\.1 404 /);
+}
+
+test('handshake: a refused client that sent more bytes after its request, then closed, leaves no socket behind', async () => {
+  await withRefusingServer(async (rc) => {
+    const socket = netConnect({ port: rc.port, host: '127.0.0.1' });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // Bytes that arrive after the upgrade request (a frame sent eagerly, say) wait unread on the refused socket.
+    socket.once('data', () => socket.write('early bytes'));
+    await refused(rc, socket);
+    await closed;
+    await eventually(async () => assert.equal(await tcpConnections(rc), 0), 2000);
+  });
+});
+
+test('handshake: a refused client that keeps its half of TCP open is disconnected after a grace period', async () => {
+  await withRefusingServer(async (rc) => {
+    const socket = netConnect({ port: rc.port, host: '127.0.0.1', allowHalfOpen: true });
+    try {
+      await refused(rc, socket);
+      await eventually(async () => assert.equal(await tcpConnections(rc), 0), 5000);
+    } finally {
+      socket.destroy();
+    }
   });
 });
 
@@ -352,6 +406,19 @@ test('a client close with the application code 4000 is valid: answered with a cl
     await c.send({ opcode: OP.close, payload: closePayload(4000, 'app') });
     // Typically echoed (§5.5.1); never answered as a protocol error.
     await expectClose(c, 4000, 1000, undefined);
+  });
+});
+
+test('a client that sends a close frame but never closes its half of TCP is disconnected after a grace period: the connection count returns to 0', async () => {
+  await withServer({}, async ({ rc, open }) => {
+    const connections = async (): Promise<number> =>
+      ((await (await fetch(`${rc.url}/healthz`)).json()) as { connections: number }).connections;
+    const c = await open();
+    // This client keeps its half open after the server's FIN and never sends one of its own.
+    c.socket.allowHalfOpen = true;
+    await c.send({ opcode: OP.close, payload: closePayload(1000) });
+    await expectClose(c, 1000);
+    await eventually(async () => assert.equal(await connections(), 0), 5000);
   });
 });
 

@@ -83,7 +83,9 @@ export abstract class FrameReader {
         if (fragments === undefined) return this.#fail(ProtocolClose.ProtocolError, 'continuation frame without a message');
         this.#fragmentBytes += payload.length;
         if (this.#fragmentBytes > this.maxPayload) return this.#fail(ProtocolClose.MessageTooBig, `message larger than ${this.maxPayload} bytes`);
-        fragments.push(payload);
+        // An empty fragment adds nothing, and kept it would cost a Buffer object that no limit counts: a flood of
+        // 6-byte empty continuation frames would otherwise grow the heap without bound.
+        if (payload.length > 0) fragments.push(payload);
         if (!fin) return;
         this.#fragments = undefined;
         return this.#message(Buffer.concat(fragments, this.#fragmentBytes), this.#fragmentedText);

@@ -1,0 +1,25 @@
+/**
+ * WebSocketConnection over an in-memory stream, for what raw TCP cannot show reliably: a peer that closes its
+ * half of the connection and then reads nothing, so the server's own end of the stream never finishes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Duplex } from 'node:stream';
+import type { Connection } from '../../src/core/connection.js';
+import { WebSocketConnection } from '../../src/transport/websocket.js';
+import { eventually } from '../helpers/server.js';
+
+test('a client that ends TCP without a close frame and reads nothing more is destroyed after a grace period, and its connection closed', async () => {
+  // Every write stays pending (the peer's window is full), so end() alone never finishes.
+  const raw = new Duplex({ allowHalfOpen: true, read() {}, write() {} });
+  const ws = new WebSocketConnection(raw, 'dGhlIHNhbXBsZSBub25jZQ==', undefined, 1024);
+  let closed = 0;
+  ws.connection = { closed: () => closed++, receive: () => {} } as unknown as Connection;
+  ws.start(Buffer.alloc(0));
+  raw.push(null); // the client's FIN, with no close frame before it
+  await eventually(() => assert.ok(raw.writableEnded, 'the server ends its half'));
+  await eventually(() => {
+    assert.ok(raw.destroyed, 'destroyed');
+    assert.equal(closed, 1, 'the connection is told once');
+  }, 4000);
+});
