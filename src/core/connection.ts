@@ -153,15 +153,16 @@ export class Connection implements Session {
   }
 
   /**
-   * drop-oldest: while the socket holds less than half the limit, frames go straight to it; beyond, they wait
-   * here (flushed on drain), and when the total would pass the limit the oldest waiting frames are dropped.
+   * drop-oldest: while the socket takes data, frames go straight to it; once it is backed up they wait here
+   * (flushed on drain), and when the waiting total passes half the limit the oldest waiting frames are dropped.
+   * Only a backed-up socket promises a drain: holding frames for any other reason would hold them for good.
    */
   #sendOrHold(head: Buffer, tail: string | undefined, tailBytes: number): boolean {
     const { stats, limits } = this.#env;
     const half = limits.maxQueueBytes / 2;
     const bytes = head.length + tailBytes;
     if (this.#held === undefined) {
-      if (this.#socket.bufferedAmount + bytes <= half) {
+      if (!this.#socket.backedUp) {
         stats.sent++;
         this.#socket.sendParts(head, tail, tailBytes);
         return true;

@@ -16,6 +16,8 @@ export interface Socket {
   sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void;
   /** Bytes accepted and not yet handed to the kernel. */
   readonly bufferedAmount: number;
+  /** Whether the socket is backed up: a write has been refused and `onceDrained` listeners will be called. */
+  readonly backedUp: boolean;
   /** Calls `listener` once when the bytes buffered so far have been handed to the kernel. */
   onceDrained(listener: () => void): void;
   /** Starts the closing handshake. */

@@ -27,8 +27,9 @@ export function createOpenHandler(env: ConnectionEnv): UpgradeContext['opened'] 
       return;
     }
     const conn = new Connection(newId(), dialect.name, result.identity, socket, env);
+    // Tied to its socket first: should the dialect's open throw, the socket's close still deregisters it.
+    socket.connection = conn;
     registry.add(conn);
     conn.handler = dialect.open(conn);
-    socket.connection = conn;
   };
 }

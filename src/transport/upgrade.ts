@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { AuthResult, AuthStrategy, UpgradeRequest } from '../auth/strategy.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { redactUrl, type Logger } from '../log.js';
+import { CloseCode } from '../wire/close-codes.js';
 import { originAllowed } from './origin.js';
 import { checkUpgrade } from './rfc6455/handshake.js';
 import { WebSocketConnection } from './websocket.js';
@@ -79,11 +80,17 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           ctx.logger.warn({ url: redactUrl(url), status: result.status, reason: result.reason }, 'upgrade refused: auth failed');
           return reject(socket, result.status);
         }
-        if (!socket.writable) return;
+        if (!socket.writable) return void socket.destroy();
         // The WebSocket installs its own error handling on the socket.
         socket.off('error', destroyOnError);
         const ws = new WebSocketConnection(socket, handshake.key, handshake.protocol, ctx.maxFrameBytes);
-        ctx.opened(ws, dialect, result, request);
+        try {
+          ctx.opened(ws, dialect, result, request);
+        } catch (err) {
+          // A dialect's open that throws loses this client only.
+          ctx.logger.error({ err, url: redactUrl(url) }, 'opening the connection failed');
+          ws.closeSoon(CloseCode.InternalError, 'internal error');
+        }
         ws.start(head);
       },
       (err: unknown) => {

@@ -20,6 +20,8 @@ import { FrameReader } from './rfc6455/reader.js';
 
 // How long a failed or refused connection may take to finish closing before it is destroyed.
 const CLOSE_GRACE_MS = 2000;
+// Idle time before the kernel starts probing a silent peer.
+const KEEPALIVE_MS = 60_000;
 
 // Sockets written to in this event-loop turn, and those of them corked until the turn ends.
 let touched = new Set<Duplex>();
@@ -102,6 +104,8 @@ export class WebSocketConnection extends FrameReader implements Socket {
     const tcp = raw as Partial<NetSocket>;
     tcp.setNoDelay?.(true);
     tcp.setTimeout?.(0);
+    // A peer that vanished without FIN or RST is found by the kernel, with no timer of ours.
+    tcp.setKeepAlive?.(true, KEEPALIVE_MS);
   }
 
   /** Starts reading: `head` is what the client sent after its upgrade request. */
@@ -118,6 +122,10 @@ export class WebSocketConnection extends FrameReader implements Socket {
 
   get bufferedAmount(): number {
     return this.#raw.writableLength;
+  }
+
+  get backedUp(): boolean {
+    return this.#raw.writableNeedDrain;
   }
 
   sendText(data: Buffer | string): void {
@@ -165,7 +173,9 @@ export class WebSocketConnection extends FrameReader implements Socket {
 
   protected onPing(payload: Buffer): void {
     const raw = this.#raw;
-    if (!this.#closeSent && raw.writable) raw.write(controlFrame(Opcode.Pong, payload));
+    // A client that pings without reading its socket gets no more pongs until it reads (§5.5.3 lets a pong answer
+    // only the latest ping): pongs queued without bound would let one client fill the server's memory.
+    if (!this.#closeSent && raw.writable && !raw.writableNeedDrain) raw.write(controlFrame(Opcode.Pong, payload));
   }
 
   protected onPong(): void {

@@ -26,7 +26,7 @@ test('join after closed() joins nothing; leaving that membership is harmless', (
     view: { nodeId: layer.nodeId, connections: () => 0, groups: () => 0, queuedBytes: () => 0, layer: () => layer.status(), stats },
     logger: silentLogger,
   };
-  const socket: Socket = { sendText: () => {}, sendParts: () => {}, bufferedAmount: 0, onceDrained: () => {}, close: () => {}, terminate: () => {} };
+  const socket: Socket = { sendText: () => {}, sendParts: () => {}, bufferedAmount: 0, backedUp: false, onceDrained: () => {}, close: () => {}, terminate: () => {} };
   const conn = new Connection(newId(), 'rohrpost', { user: null, rooms: createRoomMatcher([]) }, socket, env);
   env.registry.add(conn);
   conn.join('before');

@@ -38,6 +38,7 @@ function setup() {
       sendText: (data) => void frames.push(data.toString()),
       sendParts: () => {},
       bufferedAmount: 0,
+    backedUp: false,
       onceDrained: () => {},
       close: () => {},
       terminate: () => {},

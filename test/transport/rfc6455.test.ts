@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { closeFrame, controlFrame, decodeFrame, isValidCloseCode, textFrameHeader, type Decoded } from '../../src/transport/rfc6455/frames.js';
 import { acceptKey, checkUpgrade, switchingProtocols } from '../../src/transport/rfc6455/handshake.js';
-import { FrameReader } from '../../src/transport/rfc6455/reader.js';
+import { FrameReader, MAX_FRAGMENTS } from '../../src/transport/rfc6455/reader.js';
 
 // --- An independent encoder (the client's side of §5.2) ---
 
@@ -719,7 +719,7 @@ test('checkUpgrade: other methods, versions, keys or Upgrade values are refused;
   fc.assert(
     fc.property(fc.option(fc.string({ maxLength: 4 }).filter((v) => v !== '13' && v !== '8'), { nil: undefined }), (version) => {
       const r = checkUpgrade('GET', { ...good(), 'sec-websocket-version': version });
-      assert.deepEqual(r, { ok: false, status: 400, reason: 'unsupported Sec-WebSocket-Version', headers: 'Sec-WebSocket-Version: 13\r\n' });
+      assert.deepEqual(r, { ok: false, status: 400, reason: 'unsupported Sec-WebSocket-Version', headers: 'Sec-WebSocket-Version: 13, 8\r\n' });
     }),
     { numRuns: 100 },
   );
@@ -779,4 +779,38 @@ test('checkUpgrade: never throws, whatever the method and header strings; a verd
     }),
     { numRuns: 1000 },
   );
+});
+
+// --- Resource limits of fragmented messages ---
+
+test('FrameReader: a continuation frame longer than what is left of the message budget fails with 1009 from its header alone', () => {
+  const reader = new Recorder(100);
+  reader.read(encode({ fin: false, opcode: OP.text, payload: Buffer.from('a'.repeat(60)), mask: Buffer.from([1, 2, 3, 4]) }));
+  // Only the header of a 41-byte continuation: 60 + 41 > 100, refused before its payload arrives.
+  reader.read(encodeHeader({ fin: true, opcode: OP.continuation }, 41));
+  assert.deepEqual(reader.events, [{ type: 'error', code: 1009 }]);
+});
+
+test('FrameReader: control frames inside a fragmented message keep their own 125 bytes whatever the message budget left', () => {
+  const reader = new Recorder(100);
+  const mask = Buffer.from([9, 8, 7, 6]);
+  reader.read(encode({ fin: false, opcode: OP.text, payload: Buffer.from('a'.repeat(90)), mask }));
+  reader.read(encode({ fin: true, opcode: OP.ping, payload: Buffer.alloc(50, 1), mask }));
+  reader.read(encode({ fin: true, opcode: OP.continuation, payload: Buffer.from('b'.repeat(10)), mask }));
+  assert.deepEqual(
+    reader.events.map((e) => e.type),
+    ['ping', 'message'],
+  );
+});
+
+test(`FrameReader: a message in more than ${MAX_FRAGMENTS} non-empty fragments fails with 1009 (tiny fragments would cost far more memory than they carry)`, () => {
+  const mask = Buffer.from([1, 1, 1, 1]);
+  const frames = [encode({ fin: false, opcode: OP.text, payload: Buffer.from('a'), mask })];
+  for (let i = 1; i < MAX_FRAGMENTS; i++) frames.push(encode({ fin: false, opcode: OP.continuation, payload: Buffer.from('b'), mask }));
+  const atLimit = new Recorder(1 << 20);
+  atLimit.read(Buffer.concat([...frames, encode({ fin: true, opcode: OP.continuation, payload: Buffer.alloc(0), mask })]));
+  assert.deepEqual(atLimit.events, [{ type: 'message', text: `a${'b'.repeat(MAX_FRAGMENTS - 1)}`, binary: false }]);
+  const over = new Recorder(1 << 20);
+  over.read(Buffer.concat([...frames, encode({ fin: true, opcode: OP.continuation, payload: Buffer.from('c'), mask })]));
+  assert.deepEqual(over.events, [{ type: 'error', code: 1009 }]);
 });

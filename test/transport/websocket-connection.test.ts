@@ -23,3 +23,23 @@ test('a client that ends TCP without a close frame and reads nothing more is des
     assert.equal(closed, 1, 'the connection is told once');
   }, 4000);
 });
+
+/** A client frame: masked with a zero key, so the payload reads as is. */
+const clientFrame = (opcode: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+
+test('a client that pings without reading gets no more pongs once its socket is backed up (pongs must not fill the server)', () => {
+  const written: Buffer[] = [];
+  // The peer reads nothing: every write stays pending, so the stream backs up at its high-water mark.
+  const raw = new Duplex({ read() {}, write(chunk: Buffer) {
+    written.push(chunk);
+  }, highWaterMark: 1024 });
+  const ws = new WebSocketConnection(raw, 'dGhlIHNhbXBsZSBub25jZQ==', undefined, 1024);
+  ws.start(Buffer.alloc(0));
+  const ping = clientFrame(0x9, Buffer.alloc(100, 7));
+  for (let i = 0; i < 1000; i++) raw.push(ping);
+  return eventually(() => {
+    assert.ok(ws.backedUp, 'backed up');
+    // The 101 response plus pongs up to the high-water mark, not 1000 pongs (102 bytes each).
+    assert.ok(raw.writableLength < 1024 + 2 * 102, `${raw.writableLength} bytes queued`);
+  });
+});

@@ -56,9 +56,10 @@ const fail = (code: number, reason: string): FrameError => ({ kind: 'error', cod
 /**
  * Decodes the frame starting at `offset`. Everything a server must refuse of a single frame is refused here:
  * reserved bits (no extension is ever negotiated), unknown opcodes, an unmasked frame, a fragmented or long
- * control frame, a payload above `maxPayload` (checked from the header, before the payload arrives).
+ * control frame, a payload above `maxPayload` (checked from the header, before the payload arrives; a data frame
+ * continuing a message is held to `maxDataPayload`, what is left of the message's limit).
  */
-export function decodeFrame(input: Buffer, offset: number, maxPayload: number): Decoded {
+export function decodeFrame(input: Buffer, offset: number, maxPayload: number, maxDataPayload = maxPayload): Decoded {
   const available = input.length - offset;
   if (available < 2) return incomplete(2);
   const b0 = input[offset] as number;
@@ -84,7 +85,8 @@ export function decodeFrame(input: Buffer, offset: number, maxPayload: number): 
     length = high * 0x100000000 + input.readUInt32BE(offset + 6);
     header = 10;
   }
-  if (length > maxPayload) return fail(ProtocolClose.MessageTooBig, `message larger than ${maxPayload} bytes`);
+  // Data frames of a fragmented message share the message's budget (`maxDataPayload`); control frames keep theirs.
+  if (length > (control ? maxPayload : maxDataPayload)) return fail(ProtocolClose.MessageTooBig, `message larger than ${maxPayload} bytes`);
   const start = offset + header + 4;
   const end = start + length;
   if (input.length < end) return incomplete(end - offset);

@@ -35,7 +35,7 @@ export function checkUpgrade(method: string | undefined, headers: IncomingHttpHe
   if (key === undefined || !KEY.test(key)) return { ok: false, status: 400, reason: 'missing or invalid Sec-WebSocket-Key header' };
   const version = headers['sec-websocket-version'];
   if (version !== '13' && version !== '8') {
-    return { ok: false, status: 400, reason: 'unsupported Sec-WebSocket-Version', headers: 'Sec-WebSocket-Version: 13\r\n' };
+    return { ok: false, status: 400, reason: 'unsupported Sec-WebSocket-Version', headers: 'Sec-WebSocket-Version: 13, 8\r\n' };
   }
   const offered = headers['sec-websocket-protocol'];
   if (offered === undefined) return { ok: true, key, protocol: undefined };

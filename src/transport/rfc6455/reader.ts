@@ -9,6 +9,9 @@
 import { isUtf8 } from 'node:buffer';
 import { Opcode, ProtocolClose, decodeFrame, isValidCloseCode } from './frames.js';
 
+/** Fragments (with data) one message may arrive in; browsers send whole messages, other clients a few pieces. */
+export const MAX_FRAGMENTS = 1024;
+
 export abstract class FrameReader {
   /** Chunks holding a frame not complete yet (absent between frames: an idle connection holds no buffer). */
   #partial: Buffer[] | undefined = undefined;
@@ -55,9 +58,12 @@ export abstract class FrameReader {
     }
     let offset = 0;
     while (offset < input.length && !this.#done) {
-      const decoded = decodeFrame(input, offset, this.maxPayload);
+      // Within a fragmented message, a data frame may only carry what is left of the message's budget.
+      const decoded = decodeFrame(input, offset, this.maxPayload, this.#fragments === undefined ? this.maxPayload : this.maxPayload - this.#fragmentBytes);
       if (decoded.kind === 'incomplete') {
-        this.#partial = [input.subarray(offset)];
+        // A small remainder is copied: a view would keep the whole input alive while the client idles mid-frame.
+        const rest = input.subarray(offset);
+        this.#partial = [rest.length < 1024 && input.length > 4 * rest.length ? Buffer.from(rest) : rest];
         this.#partialBytes = input.length - offset;
         this.#need = decoded.need;
         return;
@@ -85,7 +91,11 @@ export abstract class FrameReader {
         if (this.#fragmentBytes > this.maxPayload) return this.#fail(ProtocolClose.MessageTooBig, `message larger than ${this.maxPayload} bytes`);
         // An empty fragment adds nothing, and kept it would cost a Buffer object that no limit counts: a flood of
         // 6-byte empty continuation frames would otherwise grow the heap without bound.
-        if (payload.length > 0) fragments.push(payload);
+        if (payload.length > 0) {
+          // Each kept fragment is a Buffer object: tiny fragments must not cost far more memory than they carry.
+          if (fragments.length >= MAX_FRAGMENTS) return this.#fail(ProtocolClose.MessageTooBig, `message in more than ${MAX_FRAGMENTS} fragments`);
+          fragments.push(payload);
+        }
         if (!fin) return;
         this.#fragments = undefined;
         return this.#message(Buffer.concat(fragments, this.#fragmentBytes), this.#fragmentedText);
