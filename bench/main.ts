@@ -4,6 +4,7 @@
  * process; two load-generator processes hold raw TCP WebSocket clients. Prints progress, then a table with
  * ratios; writes bench/results/<time>.json and .svg (and latest.*).
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ const SECONDS = quick ? 2 : 8;
 // generator's per-publish work (reading every member's socket) stays small next to the server's.
 const LATENCY_MEMBERS = 100;
 const LATENCY_RATE = 200;
+/** Interleaved latency rounds; each peer gets SECONDS of publishing in all. */
+const LATENCY_ROUNDS = quick ? 2 : 4;
 
 interface Peer {
   readonly name: string;
@@ -97,18 +100,63 @@ async function throughput(gens: LoadGen[], pub: Publisher, members: number, pids
   return { rate: (delivered() - start) / result.seconds, cpu };
 }
 
-async function latency(gens: LoadGen[], pub: Publisher, members: number): Promise<PeerResult['latency']> {
+/** One latency trial: `ms` of publishes at LATENCY_RATE; the publish→receive times and how many were due. */
+async function trial(gens: LoadGen[], pub: Publisher, ms: number): Promise<{ latencies: number[]; expected: number }> {
   await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
   const before = pub.published;
-  await pub.fixedRate(SECONDS * 1000, LATENCY_RATE);
-  await sleep(500);
+  await pub.fixedRate(ms, LATENCY_RATE);
+  await sleep(300);
   const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
-  const all = Float64Array.from(stats.flatMap((s) => s.latencies)).sort();
-  const expected = (pub.published - before) * members;
-  return { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected };
+  return { latencies: stats.flatMap((x) => x.latencies), expected: (pub.published - before) * LATENCY_MEMBERS };
 }
 
-async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
+/**
+ * Latency of every peer, measured in interleaved rounds: all peers run at once (idle ones cost nothing), each
+ * with LATENCY_MEMBERS clients, and each round gives every peer one trial, in a rotating order. Anything else
+ * the machine does during the run then lands on all peers alike instead of on whichever ran at that moment
+ * (single back-to-back runs moved the p99 ratio between 0.2× and 2×).
+ */
+async function latencyRounds(peers: readonly Peer[], backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
+  const running: { peer: Peer; child: ChildProcess; port: number; pub: Publisher; latencies: number[]; expected: number }[] = [];
+  const gens = [new LoadGen(), new LoadGen()];
+  try {
+    for (const peer of peers) {
+      const { child, port, publishPort } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
+      running.push({ peer, child, port, pub: new Publisher(peer.target(publishPort)), latencies: [], expected: 0 });
+    }
+    for (const r of running) await connectAll(gens, r.peer, r.port, LATENCY_MEMBERS);
+    for (const r of running) await trial(gens, r.pub, 1000); // warm the code paths
+    for (const r of running) await gcAndRss(r.port, r.child.pid as number);
+    await sleep(500);
+    for (let round = 0; round < LATENCY_ROUNDS; round++) {
+      for (let i = 0; i < running.length; i++) {
+        const r = running[(round + i) % running.length] as (typeof running)[number];
+        const t = await trial(gens, r.pub, (SECONDS * 1000) / LATENCY_ROUNDS);
+        r.latencies.push(...t.latencies);
+        r.expected += t.expected;
+      }
+      say(`[latency] round ${round + 1} of ${LATENCY_ROUNDS} done`);
+    }
+    const out = new Map<string, PeerResult['latency']>();
+    for (const r of running) {
+      const all = Float64Array.from(r.latencies).sort();
+      const lat = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected: r.expected };
+      say(`[${r.peer.name}] latency at ${LATENCY_RATE} publishes/s to ${LATENCY_MEMBERS} members: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
+      out.set(r.peer.name, lat);
+    }
+    return out;
+  } finally {
+    gens.forEach((g) => g.stop());
+    for (const r of running) {
+      r.pub.close();
+      r.child.kill('SIGTERM');
+    }
+    await sleep(1000);
+    for (const r of running) r.child.kill('SIGKILL');
+  }
+}
+
+async function runPeer(peer: Peer, backendUrl: string): Promise<Omit<PeerResult, 'latency'>> {
   say(`[${peer.name}] starting`);
   const { child, port, publishPort } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
   const pid = child.pid as number;
@@ -138,15 +186,7 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<PeerResult> {
     await connectAll(gens, peer, port, SMALL);
     const small = await throughput(gens, pub, SMALL, pids);
     say(`[${peer.name}] fan-out to ${SMALL}: ${small.rate.toFixed(0)} deliveries/s`);
-    await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
-    await sleep(500);
-    await connectAll(gens, peer, port, LATENCY_MEMBERS);
-    // Steady state: collect what the previous scenarios left behind (same for every peer) before timing.
-    await gcAndRss(port, pid);
-    await sleep(500);
-    const lat = await latency(gens, pub, LATENCY_MEMBERS);
-    say(`[${peer.name}] latency at ${LATENCY_RATE} publishes/s to ${LATENCY_MEMBERS} members: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
-    return { name: peer.name, connectsPerSecond: connects, rssPerConnection: rssPerConn, heapPerConnection: heapPerConn, fanout: { [BIG]: big.rate, [SMALL]: small.rate }, cpu: big.cpu, latency: lat, publishFailures: pub.failures };
+    return { name: peer.name, connectsPerSecond: connects, rssPerConnection: rssPerConn, heapPerConnection: heapPerConn, fanout: { [BIG]: big.rate, [SMALL]: small.rate }, cpu: big.cpu, publishFailures: pub.failures };
   } finally {
     pub.close();
     gens.forEach((g) => g.stop());
@@ -214,13 +254,15 @@ const backend = await stubBackend();
 const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
 say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
 say(pinned ? 'server under test pinned to CPU 0; load generators and publisher to CPU 1' : 'WARNING: taskset unavailable: processes share all CPUs');
-const results: PeerResult[] = [];
-for (const peer of chosen) results.push(await runPeer(peer, backendUrl));
+const measured: Omit<PeerResult, 'latency'>[] = [];
+for (const peer of chosen) measured.push(await runPeer(peer, backendUrl));
+const latencies = chosen.length > 0 ? await latencyRounds(chosen, backendUrl) : new Map<string, PeerResult['latency']>();
+const results: PeerResult[] = measured.map((m) => ({ ...m, latency: latencies.get(m.name) as PeerResult['latency'] }));
 const modelResults: ModelResult[] = [];
 for (const store of STORES) modelResults.push(await runModels(store, backendUrl));
 backend.close();
 
-const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, node: process.version, cpus: (await import('node:os')).cpus().length };
+const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, latencyRounds: LATENCY_ROUNDS, node: process.version, cpus: (await import('node:os')).cpus().length };
 if (results.length > 0) process.stdout.write(`${table(results, meta)}\n`);
 for (const m of modelResults) {
   process.stdout.write(
