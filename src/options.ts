@@ -80,7 +80,7 @@ export interface ServerOptions {
   readonly amqp?: Omit<AmqpTriggerOptions, 'logger'>;
   /** Browser origins allowed to connect (`*`, exact origins, `https://*.example.com`). @default any */
   readonly allowOrigins?: readonly string[];
-  /** Largest client frame; a larger one closes the connection with 1009. @default 65536 */
+  /** Largest client message (its fragments together), at most {@link MAX_FRAME_BYTES_LIMIT}; a larger one closes the connection with 1009. @default 65536 */
   readonly maxFrameBytes?: number;
   /** Bytes queued for one client before the queue policy applies. @default 1048576 */
   readonly maxQueueBytes?: number;
@@ -102,6 +102,9 @@ export interface ServerOptions {
 }
 
 /** Defaults of {@link ServerOptions}. */
+/** The highest `maxFrameBytes` accepted: one message is held whole in memory before it is handled. */
+export const MAX_FRAME_BYTES_LIMIT = 64 * 1024 * 1024;
+
 export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',

@@ -20,7 +20,7 @@ import { createStats } from './core/stats.js';
 import type { ServerView } from './dialects/dialect.js';
 import { createMemoryLayer } from './layers/memory.js';
 import { silentLogger } from './log.js';
-import { DEFAULTS, type ServerOptions } from './options.js';
+import { DEFAULTS, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from './options.js';
 import { roomGroup, roomOf, type Room } from './rooms/room.js';
 import type { RoomcastServer } from './server/api.js';
 import { connectionLimits, serverAuth, serverDialects } from './server/defaults.js';
@@ -43,6 +43,10 @@ export type { RoomcastServer, ServerAddress } from './server/api.js';
 
 /** Creates a server. Nothing listens until {@link RoomcastServer.listen}. */
 export function createServer(options: ServerOptions = {}): RoomcastServer {
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULTS.maxFrameBytes;
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 125 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
+    throw new RangeError(`maxFrameBytes must be an integer from 125 to ${MAX_FRAME_BYTES_LIMIT}, got ${maxFrameBytes}`);
+  }
   const logger = options.logger ?? silentLogger;
   const layer = options.layer ?? createMemoryLayer();
   const nodeId = layer.nodeId;
@@ -77,7 +81,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   app.server.on(
     'upgrade',
     createUpgradeHandler({
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+      maxFrameBytes,
       routes: new Map(dialects.map((d) => [routeKey(d.path), d])),
       auth,
       allowOrigins: options.allowOrigins,

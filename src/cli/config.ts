@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
+import { MAX_FRAME_BYTES_LIMIT } from '../options.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 
 /** A setting's value after parsing. */
@@ -172,6 +173,10 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   const policy = s.get('queue-policy');
   if (policy !== undefined && policy !== 'close' && policy !== 'drop-oldest') problems.push(`--queue-policy: "${String(policy)}" is not close or drop-oldest`);
   if (s.get('trigger-secret') === '') problems.push('--trigger-secret: must not be empty');
+  const maxFrame = s.get('max-frame-bytes');
+  if (typeof maxFrame === 'number' && (maxFrame < 125 || maxFrame > MAX_FRAME_BYTES_LIMIT)) {
+    problems.push(`--max-frame-bytes: ${maxFrame} is not between 125 and ${MAX_FRAME_BYTES_LIMIT}`);
+  }
 }
 
 /** The forwarded header specs of the settings. */

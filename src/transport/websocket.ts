@@ -36,12 +36,24 @@ function endTurn(): void {
   for (const s of sockets) s.uncork();
 }
 
-function writeFrame(raw: Duplex, header: Buffer, head: Buffer | string, tail: string | undefined): void {
+// Frames up to this size go out as one copied buffer when they are written at once: one plain write is cheaper
+// for Node's streams than a vectored write of header, payload and tail.
+const COPY_BELOW = 2048;
+
+function writeFrame(raw: Duplex, header: Buffer, head: Buffer | string, tail: string | undefined, bytes: number): void {
   if (!touched.has(raw)) {
     touched.add(raw);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(endTurn);
+    }
+    if (bytes < COPY_BELOW && typeof head !== 'string') {
+      const frame = Buffer.allocUnsafe(header.length + bytes);
+      header.copy(frame, 0);
+      head.copy(frame, header.length);
+      if (tail !== undefined) frame.write(tail, header.length + head.length);
+      raw.write(frame);
+      return;
     }
     raw.cork();
     raw.write(header);
@@ -131,13 +143,14 @@ export class WebSocketConnection extends FrameReader implements Socket {
   sendText(data: Buffer | string): void {
     const raw = this.#raw;
     if (this.#closeSent || !raw.writable) return;
-    writeFrame(raw, textFrameHeader(typeof data === 'string' ? Buffer.byteLength(data) : data.length), data, undefined);
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    writeFrame(raw, textFrameHeader(bytes), data, undefined, bytes);
   }
 
   sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
     const raw = this.#raw;
     if (this.#closeSent || !raw.writable) return;
-    writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail);
+    writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail, head.length + tailBytes);
   }
 
   onceDrained(listener: () => void): void {

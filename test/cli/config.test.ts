@@ -99,3 +99,10 @@ test('--jwt-jwks-url must be an http(s) URL; it is read from the environment too
   const env = resolveSettings({ argv: [], env: { ROOMCAST_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks' }, readFile: noFile });
   assert.equal(env.ok && env.settings.get('jwt-jwks-url'), 'http://127.0.0.1:9/jwks');
 });
+
+test('--max-frame-bytes must leave room for a control frame and stay within what one message may hold in memory', () => {
+  for (const [value, ok] of [['124', false], ['125', true], ['67108864', true], ['67108865', false]] as const) {
+    const r = resolveSettings({ argv: ['--max-frame-bytes', value], env: {}, readFile: noFile });
+    assert.equal(r.ok, ok, `${value}: ${JSON.stringify(r.ok ? 'ok' : r.problems)}`);
+  }
+});

@@ -43,3 +43,9 @@ test('a client that pings without reading gets no more pongs once its socket is 
     assert.ok(raw.writableLength < 1024 + 2 * 102, `${raw.writableLength} bytes queued`);
   });
 });
+
+test('createServer refuses a maxFrameBytes it cannot honour', async () => {
+  const { createServer } = await import('../../src/server.js');
+  assert.throws(() => createServer({ maxFrameBytes: 2 ** 31 }), RangeError);
+  assert.throws(() => createServer({ maxFrameBytes: 10 }), RangeError);
+});
