@@ -12,7 +12,7 @@ import { redactUrl, type Logger } from '../log.js';
 import { CloseCode } from '../wire/close-codes.js';
 import { originAllowed } from './origin.js';
 import { checkUpgrade } from './rfc6455/handshake.js';
-import { WebSocketConnection } from './websocket.js';
+import { WebSocketConnection, destroyLater } from './websocket.js';
 
 /** What the upgrade handler needs from the server. */
 export interface UpgradeContext {
@@ -118,9 +118,6 @@ function upgradeRequest(req: IncomingMessage, url: string, q: number): UpgradeRe
   };
 }
 
-// How long a refused client may take to close its side before the socket is destroyed.
-const REJECT_GRACE_MS = 2000;
-
 function reject(socket: Duplex, status: number, text?: string, headers = ''): void {
   if (socket.destroyed) return;
   const body = text ?? REJECTION[status] ?? STATUS_CODES[status] ?? 'error';
@@ -132,5 +129,5 @@ function reject(socket: Duplex, status: number, text?: string, headers = ''): vo
       `${headers}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   // A client that never closes its half (the server's socket allows half-open connections) is cut off.
-  setTimeout(() => socket.destroy(), REJECT_GRACE_MS).unref();
+  destroyLater(socket);
 }

@@ -91,7 +91,8 @@ function onError(this: Raw): void {
 function onClose(this: Raw): void {
   this[OWNER]?.gone();
 }
-function destroyLater(raw: Duplex): void {
+/** Destroys `raw` unless it closes within the grace: for a peer that may never finish closing its side. */
+export function destroyLater(raw: Duplex): void {
   setTimeout(() => raw.destroy(), CLOSE_GRACE_MS).unref();
 }
 

@@ -17,13 +17,6 @@ export const Opcode = {
   Pong: 0xa,
 } as const;
 
-/** Close codes the protocol layer itself sends (RFC 6455 §7.4.1). */
-export const ProtocolClose = {
-  ProtocolError: CloseCode.ProtocolError,
-  InvalidPayload: CloseCode.InvalidPayload,
-  MessageTooBig: CloseCode.MessageTooBig,
-} as const;
-
 /** One decoded client frame; `payload` is unmasked (a new Buffer, the input is not modified). */
 export interface Frame {
   readonly kind: 'frame';
@@ -64,15 +57,15 @@ export function decodeFrame(input: Buffer, offset: number, maxPayload: number, m
   if (available < 2) return incomplete(2);
   const b0 = input[offset] as number;
   const b1 = input[offset + 1] as number;
-  if ((b0 & 0x70) !== 0) return fail(ProtocolClose.ProtocolError, 'reserved bits set');
+  if ((b0 & 0x70) !== 0) return fail(CloseCode.ProtocolError, 'reserved bits set');
   const opcode = b0 & 0x0f;
   const fin = (b0 & 0x80) !== 0;
   const control = opcode >= Opcode.Close;
-  if (opcode > Opcode.Binary && !(control && opcode <= Opcode.Pong)) return fail(ProtocolClose.ProtocolError, `unknown opcode ${opcode}`);
-  if ((b1 & 0x80) === 0) return fail(ProtocolClose.ProtocolError, 'client frames must be masked');
+  if (opcode > Opcode.Binary && !(control && opcode <= Opcode.Pong)) return fail(CloseCode.ProtocolError, `unknown opcode ${opcode}`);
+  if ((b1 & 0x80) === 0) return fail(CloseCode.ProtocolError, 'client frames must be masked');
   let length = b1 & 0x7f;
   let header = 2;
-  if (control && (!fin || length > 125)) return fail(ProtocolClose.ProtocolError, 'control frames must be whole and at most 125 bytes');
+  if (control && (!fin || length > 125)) return fail(CloseCode.ProtocolError, 'control frames must be whole and at most 125 bytes');
   if (length === 126) {
     if (available < 4) return incomplete(4);
     length = input.readUInt16BE(offset + 2);
@@ -81,12 +74,12 @@ export function decodeFrame(input: Buffer, offset: number, maxPayload: number, m
     if (available < 10) return incomplete(10);
     const high = input.readUInt32BE(offset + 2);
     // The most significant bit must be 0 (§5.2); anything at or above 2^53 is beyond every limit anyway.
-    if (high > 0x1fffff) return fail(high >= 0x80000000 ? ProtocolClose.ProtocolError : ProtocolClose.MessageTooBig, 'invalid payload length');
+    if (high > 0x1fffff) return fail(high >= 0x80000000 ? CloseCode.ProtocolError : CloseCode.MessageTooBig, 'invalid payload length');
     length = high * 0x100000000 + input.readUInt32BE(offset + 6);
     header = 10;
   }
   // Data frames of a fragmented message share the message's budget (`maxDataPayload`); control frames keep theirs.
-  if (length > (control ? maxPayload : maxDataPayload)) return fail(ProtocolClose.MessageTooBig, `message larger than ${maxPayload} bytes`);
+  if (length > (control ? maxPayload : maxDataPayload)) return fail(CloseCode.MessageTooBig, `message larger than ${maxPayload} bytes`);
   const start = offset + header + 4;
   const end = start + length;
   if (input.length < end) return incomplete(end - offset);

@@ -7,7 +7,8 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
-import { Opcode, ProtocolClose, decodeFrame, isValidCloseCode } from './frames.js';
+import { CloseCode } from '../../wire/close-codes.js';
+import { Opcode, decodeFrame, isValidCloseCode } from './frames.js';
 
 /** Fragments (with data) one message may arrive in; browsers send whole messages, other clients a few pieces. */
 export const MAX_FRAGMENTS = 1024;
@@ -78,7 +79,7 @@ export abstract class FrameReader {
     switch (opcode) {
       case Opcode.Text:
       case Opcode.Binary:
-        if (this.#fragments !== undefined) return this.#fail(ProtocolClose.ProtocolError, 'new message before the last one ended');
+        if (this.#fragments !== undefined) return this.#fail(CloseCode.ProtocolError, 'new message before the last one ended');
         if (fin) return this.#message(payload, opcode === Opcode.Text);
         this.#fragments = [payload];
         this.#fragmentBytes = payload.length;
@@ -86,14 +87,14 @@ export abstract class FrameReader {
         return;
       case Opcode.Continuation: {
         const fragments = this.#fragments;
-        if (fragments === undefined) return this.#fail(ProtocolClose.ProtocolError, 'continuation frame without a message');
+        if (fragments === undefined) return this.#fail(CloseCode.ProtocolError, 'continuation frame without a message');
         this.#fragmentBytes += payload.length;
-        if (this.#fragmentBytes > this.maxPayload) return this.#fail(ProtocolClose.MessageTooBig, `message larger than ${this.maxPayload} bytes`);
+        if (this.#fragmentBytes > this.maxPayload) return this.#fail(CloseCode.MessageTooBig, `message larger than ${this.maxPayload} bytes`);
         // An empty fragment adds nothing, and kept it would cost a Buffer object that no limit counts: a flood of
         // 6-byte empty continuation frames would otherwise grow the heap without bound.
         if (payload.length > 0) {
           // Each kept fragment is a Buffer object: tiny fragments must not cost far more memory than they carry.
-          if (fragments.length >= MAX_FRAGMENTS) return this.#fail(ProtocolClose.MessageTooBig, `message in more than ${MAX_FRAGMENTS} fragments`);
+          if (fragments.length >= MAX_FRAGMENTS) return this.#fail(CloseCode.MessageTooBig, `message in more than ${MAX_FRAGMENTS} fragments`);
           fragments.push(payload);
         }
         if (!fin) return;
@@ -110,7 +111,7 @@ export abstract class FrameReader {
   }
 
   #message(payload: Buffer, text: boolean): void {
-    if (text && !isUtf8(payload)) return this.#fail(ProtocolClose.InvalidPayload, 'text message is not valid UTF-8');
+    if (text && !isUtf8(payload)) return this.#fail(CloseCode.InvalidPayload, 'text message is not valid UTF-8');
     this.onMessage(payload.toString(), !text);
   }
 
@@ -120,9 +121,9 @@ export abstract class FrameReader {
       return this.onCloseFrame(undefined, '');
     }
     const code = payload.length >= 2 ? payload.readUInt16BE(0) : 0;
-    if (!isValidCloseCode(code)) return this.#fail(ProtocolClose.ProtocolError, 'invalid close frame');
+    if (!isValidCloseCode(code)) return this.#fail(CloseCode.ProtocolError, 'invalid close frame');
     const reason = payload.subarray(2);
-    if (!isUtf8(reason)) return this.#fail(ProtocolClose.InvalidPayload, 'close reason is not valid UTF-8');
+    if (!isUtf8(reason)) return this.#fail(CloseCode.InvalidPayload, 'close reason is not valid UTF-8');
     this.stopReading();
     this.onCloseFrame(code, reason.toString());
   }
