@@ -88,36 +88,68 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * if (r.ok) r.raw?.get('data'); // '{"x":1.0}'
  */
 export function parseJson(text: string, options: ParseOptions = {}): JsonParsed | JsonFailure {
-  const maxDepth = options.maxDepth ?? 64;
-  let i = 0;
-  let raw: Map<string, string> | undefined;
+  const parser = new Parser(text, options.maxDepth ?? 64, options.raw === true ? new Map() : undefined);
+  try {
+    const value = parser.value(0);
+    parser.skipSpace();
+    if (parser.i !== text.length) parser.fail('unexpected trailing text');
+    if (parser.raw !== undefined && isJsonObject(value)) return { ok: true, value, raw: parser.raw };
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof Failure) return { ok: false, error: err.error, at: err.at };
+    // A RangeError from a pathological input must not escape: the parser never throws.
+    return { ok: false, error: 'unparseable', at: parser.i };
+  }
+}
 
-  const fail = (error: string): never => {
-    throw new Failure(error, i);
-  };
+/** One parse's state: the text, the position, and the raw member texts when asked for. */
+class Parser {
+  readonly text: string;
+  readonly maxDepth: number;
+  readonly raw: Map<string, string> | undefined;
+  i = 0;
 
-  const skipSpace = (): void => {
+  constructor(text: string, maxDepth: number, raw: Map<string, string> | undefined) {
+    this.text = text;
+    this.maxDepth = maxDepth;
+    this.raw = raw;
+  }
+
+  fail(error: string): never {
+    throw new Failure(error, this.i);
+  }
+
+  skipSpace(): void {
+    const text = this.text;
+    let i = this.i;
     for (;;) {
       const c = text.charCodeAt(i);
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else return;
+      else break;
     }
-  };
+    this.i = i;
+  }
 
-  const parseString = (): string => {
+  string(): string {
     // precondition: text[i] === '"'
-    i++;
+    const text = this.text;
+    let i = this.i + 1;
     let out = '';
     let start = i;
     for (;;) {
       const c = text.charCodeAt(i);
-      if (Number.isNaN(c)) fail('unterminated string');
       if (c === 0x22) {
-        out += text.slice(start, i);
-        i++;
-        return out;
+        this.i = i + 1;
+        return out + text.slice(start, i);
       }
-      if (c < 0x20) fail('control character in string');
+      if (Number.isNaN(c)) {
+        this.i = i;
+        this.fail('unterminated string');
+      }
+      if (c < 0x20) {
+        this.i = i;
+        this.fail('control character in string');
+      }
       if (c !== 0x5c) {
         i++;
         continue;
@@ -136,125 +168,112 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonParsed 
         case 't': out += '\t'; break;
         case 'u': {
           const hex = text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad unicode escape');
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+            this.i = i;
+            this.fail('bad unicode escape');
+          }
           out += String.fromCharCode(parseInt(hex, 16));
           i += 4;
           break;
         }
         default:
-          i -= 1;
-          fail('bad escape');
+          this.i = i - 1;
+          this.fail('bad escape');
       }
       start = i;
     }
-  };
+  }
 
-  const parseNumber = (): number | JsonNumber => {
-    NUMBER.lastIndex = i;
-    const m = NUMBER.exec(text);
-    if (m === null) return fail('unexpected character');
+  number(): number | JsonNumber {
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.text);
+    if (m === null) return this.fail('unexpected character');
     const lexeme = m[0];
-    i += lexeme.length;
+    this.i += lexeme.length;
     const digits = lexeme.charCodeAt(0) === 0x2d ? lexeme.length - 1 : lexeme.length;
     if (!/[.eE]/.test(lexeme) && digits <= SAFE_DIGITS) return Number(lexeme);
     if (!/[.eE]/.test(lexeme) && Number.isSafeInteger(Number(lexeme))) return Number(lexeme);
     return new JsonNumber(lexeme);
-  };
+  }
 
-  const parseValue = (depth: number): JsonValue => {
-    skipSpace();
-    const c = text[i];
-    switch (c) {
-      case '{': {
-        if (depth >= maxDepth) fail('nesting too deep');
-        i++;
-        const obj = Object.create(null) as JsonObject;
-        skipSpace();
-        if (text[i] === '}') {
-          i++;
-          return obj;
-        }
-        for (;;) {
-          skipSpace();
-          if (text[i] !== '"') fail('expected a key');
-          const key = parseString();
-          skipSpace();
-          if (text[i] !== ':') fail("expected ':'");
-          i++;
-          if (depth === 0 && raw !== undefined) {
-            skipSpace();
-            const start = i;
-            obj[key] = parseValue(depth + 1);
-            raw.set(key, text.slice(start, i));
-          } else {
-            obj[key] = parseValue(depth + 1);
-          }
-          skipSpace();
-          if (text[i] === ',') {
-            i++;
-            continue;
-          }
-          if (text[i] === '}') {
-            i++;
-            return obj;
-          }
-          return fail("expected ',' or '}'");
-        }
-      }
-      case '[': {
-        if (depth >= maxDepth) fail('nesting too deep');
-        i++;
+  value(depth: number): JsonValue {
+    this.skipSpace();
+    const text = this.text;
+    switch (text.charCodeAt(this.i)) {
+      case 0x7b: // {
+        return this.object(depth);
+      case 0x5b: { // [
+        if (depth >= this.maxDepth) this.fail('nesting too deep');
+        this.i++;
         const arr: JsonValue[] = [];
-        skipSpace();
-        if (text[i] === ']') {
-          i++;
+        this.skipSpace();
+        if (text.charCodeAt(this.i) === 0x5d) {
+          this.i++;
           return arr;
         }
         for (;;) {
-          arr.push(parseValue(depth + 1));
-          skipSpace();
-          if (text[i] === ',') {
-            i++;
-            continue;
-          }
-          if (text[i] === ']') {
-            i++;
-            return arr;
-          }
-          return fail("expected ',' or ']'");
+          arr.push(this.value(depth + 1));
+          this.skipSpace();
+          const c = text.charCodeAt(this.i);
+          this.i++;
+          if (c === 0x2c) continue;
+          if (c === 0x5d) return arr;
+          this.i--;
+          return this.fail("expected ',' or ']'");
         }
       }
-      case '"':
-        return parseString();
-      case 't':
-        return literal('true', true);
-      case 'f':
-        return literal('false', false);
-      case 'n':
-        return literal('null', null);
-      case undefined:
-        return fail('unexpected end of input');
+      case 0x22:
+        return this.string();
+      case 0x74:
+        return this.literal('true', true);
+      case 0x66:
+        return this.literal('false', false);
+      case 0x6e:
+        return this.literal('null', null);
       default:
-        return parseNumber();
+        if (this.i >= text.length) return this.fail('unexpected end of input');
+        return this.number();
     }
-  };
+  }
 
-  const literal = <T extends JsonValue>(word: string, value: T): T => {
-    if (!text.startsWith(word, i)) fail('unexpected character');
-    i += word.length;
+  object(depth: number): JsonObject {
+    if (depth >= this.maxDepth) this.fail('nesting too deep');
+    const text = this.text;
+    this.i++;
+    const obj = Object.create(null) as JsonObject;
+    this.skipSpace();
+    if (text.charCodeAt(this.i) === 0x7d) {
+      this.i++;
+      return obj;
+    }
+    for (;;) {
+      this.skipSpace();
+      if (text.charCodeAt(this.i) !== 0x22) this.fail('expected a key');
+      const key = this.string();
+      this.skipSpace();
+      if (text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
+      this.i++;
+      if (depth === 0 && this.raw !== undefined) {
+        this.skipSpace();
+        const start = this.i;
+        obj[key] = this.value(depth + 1);
+        this.raw.set(key, text.slice(start, this.i));
+      } else {
+        obj[key] = this.value(depth + 1);
+      }
+      this.skipSpace();
+      const c = text.charCodeAt(this.i);
+      this.i++;
+      if (c === 0x2c) continue;
+      if (c === 0x7d) return obj;
+      this.i--;
+      return this.fail("expected ',' or '}'");
+    }
+  }
+
+  literal<T extends JsonValue>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.i)) this.fail('unexpected character');
+    this.i += word.length;
     return value;
-  };
-
-  try {
-    if (options.raw === true) raw = new Map();
-    const value = parseValue(0);
-    skipSpace();
-    if (i !== text.length) fail('unexpected trailing text');
-    if (raw !== undefined && isJsonObject(value)) return { ok: true, value, raw };
-    return { ok: true, value };
-  } catch (err) {
-    if (err instanceof Failure) return { ok: false, error: err.error, at: err.at };
-    // A RangeError from a pathological input must not escape: the parser never throws.
-    return { ok: false, error: 'unparseable', at: i };
   }
 }

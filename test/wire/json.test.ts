@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
+import { parseMembers } from '../../src/wire/members.js';
 
 /** Plain JS view of a parsed value, for comparison with JSON.parse. */
 function plain(v: JsonValue): unknown {
@@ -79,4 +80,43 @@ test('deep nesting fails cleanly instead of overflowing the stack', () => {
   const r = parseJson(deep);
   assert.equal(r.ok, false);
   assert.equal(!r.ok && r.error, 'nesting too deep');
+});
+
+test('parseMembers finds the same member texts as parseJson, blanks and escapes included (property)', () => {
+  // Indented output puts newlines and blanks between tokens, as hand-written or Python-made bodies have them.
+  const indent = fc.constantFrom<string | number>('', ' ', '\t', 4);
+  const key = fc.oneof(fc.string(), fc.constantFrom('a"b', 'a\\', '\\"', '__proto__', 'data'));
+  fc.assert(
+    fc.property(fc.dictionary(key, fc.jsonValue({ maxDepth: 4 })), indent, (object, space) => {
+      const text = JSON.stringify(object, null, space);
+      const expected = parseJson(text, { raw: true });
+      const actual = parseMembers(text);
+      assert.ok(expected.ok && actual.ok, `rejected ${text}`);
+      assert.deepEqual(actual.raw, expected.raw);
+      assert.deepEqual(actual.value, JSON.parse(text));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('parseMembers accepts and rejects what parseJson does, depth limit included (property)', () => {
+  const nested = fc.tuple(fc.integer({ min: 1, max: 70 }), fc.boolean()).map(([n, obj]) => (obj ? `{"a":${'['.repeat(n)}${']'.repeat(n)}}` : '['.repeat(n) + ']'.repeat(n)));
+  const nearJson = fc.oneof(fc.string(), fc.json(), fc.json().map((t) => t.slice(0, Math.max(0, t.length - 1))), nested, fc.constantFrom('{"a":1,}', '{"a" 1}', '{"a":"\\"}', ' {} ', '{"a":1}x'));
+  fc.assert(
+    fc.property(nearJson, fc.integer({ min: 1, max: 66 }), (text, maxDepth) => {
+      const expected = parseJson(text, { raw: true, maxDepth });
+      const actual = parseMembers(text, { maxDepth });
+      assert.equal(actual.ok, expected.ok, `disagree on ${JSON.stringify(text)} at depth ${maxDepth}`);
+      if (actual.ok && expected.ok) assert.deepEqual(actual.raw, expected.raw);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('parseMembers: deep nesting and huge payloads fail or pass cleanly', () => {
+  const deep = `{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nesting too deep', at: 5 });
+  const big = `{"d":"${'x'.repeat(1_000_000)}","e":1}`;
+  const r = parseMembers(big);
+  assert.ok(r.ok && r.raw?.get('e') === '1' && r.raw.get('d')?.length === 1_000_002);
 });
