@@ -8,7 +8,7 @@
  * @module
  */
 import type { Envelope } from '../core/envelope.js';
-import { isJsonObject, parseJson } from '../wire/json.js';
+import { parseMembers } from '../wire/members.js';
 import type { DirectMessage } from './layer.js';
 
 const str = JSON.stringify;
@@ -25,9 +25,10 @@ export function encodeDirect(message: DirectMessage): string {
 
 /** Decodes a channel message; `undefined` when it is not one of ours (never throws). */
 export function decodeWire(text: string): { kind: 'envelope'; envelope: Envelope } | { kind: 'direct'; message: DirectMessage } | undefined {
-  const parsed = parseJson(text, { raw: true });
-  if (!parsed.ok || !isJsonObject(parsed.value) || parsed.raw === undefined) return undefined;
-  const v = parsed.value;
+  // Only `d` is kept, as text: the other members are strings and null, which the native parse carries exactly.
+  const parsed = parseMembers(text);
+  if (!parsed.ok || parsed.raw === undefined) return undefined;
+  const v = parsed.value as Record<string, unknown>;
   const data = parsed.raw.get('d');
   if (data === undefined) return undefined;
   if (v.k === 'e' && typeof v.o === 'string' && typeof v.g === 'string' && typeof v.e === 'string' && (v.x === null || typeof v.x === 'string')) {

@@ -9,6 +9,7 @@
  */
 import { toRoom, type Room } from '../rooms/room.js';
 import { parseJson } from '../wire/json.js';
+import { parseMembers } from '../wire/members.js';
 
 /** A decoded trigger. */
 export interface Trigger {
@@ -30,24 +31,44 @@ export const TriggerError = {
 /** A {@link TriggerError} text. */
 export type TriggerErrorText = (typeof TriggerError)[keyof typeof TriggerError];
 
+/**
+ * Rooms by the text of a trigger's `rooms`: apps publish to the same rooms over and over, and a room's canonical
+ * form (sorted, type-exact) is the same every time. Bounded in entries and in the text kept per entry.
+ */
+const cached = new Map<string, readonly Room[]>();
+const CACHE_LIMIT = 1024;
+const CACHED_TEXT_LIMIT = 1024;
+
 /** Decodes a trigger body; never throws. */
 export function decodeTrigger(body: string): Trigger | { readonly error: TriggerErrorText } {
-  const parsed = parseJson(body, { raw: true });
+  // The body is validated and split natively; only the rooms are parsed exactly (their numbers' lexemes are part
+  // of their identity), and `data` is never parsed into values at all.
+  const parsed = parseMembers(body);
   if (!parsed.ok) return { error: TriggerError.NotJson };
-  const value = parsed.value;
-  if (parsed.raw === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { error: TriggerError.NotObject };
-  }
-  const listed = (value as Record<string, unknown>).rooms;
+  const raw = parsed.raw;
+  if (raw === undefined) return { error: TriggerError.NotObject };
+  const listed = raw.get('rooms');
   if (listed === undefined) return { error: TriggerError.NoRooms };
-  const data = parsed.raw.get('data');
+  const data = raw.get('data');
   if (data === undefined) return { error: TriggerError.NoData };
-  if (!Array.isArray(listed)) return { error: TriggerError.RoomsNotList };
-  const rooms: Room[] = [];
-  for (const element of listed) {
-    const room = toRoom(element);
-    if (room === undefined) return { error: TriggerError.BadRoom };
-    rooms.push(room);
+  const rooms = cached.get(listed) ?? decodeRooms(listed);
+  if (typeof rooms === 'string') return { error: rooms };
+  if (listed.length <= CACHED_TEXT_LIMIT && !cached.has(listed)) {
+    if (cached.size >= CACHE_LIMIT) cached.clear();
+    cached.set(listed, rooms);
   }
   return { rooms, data };
+}
+
+/** A trigger's rooms from their JSON text (valid JSON), exactly. */
+function decodeRooms(listed: string): readonly Room[] | TriggerErrorText {
+  const exact = parseJson(listed);
+  if (!exact.ok || !Array.isArray(exact.value)) return TriggerError.RoomsNotList;
+  const rooms: Room[] = [];
+  for (const element of exact.value) {
+    const room = toRoom(element);
+    if (room === undefined) return TriggerError.BadRoom;
+    rooms.push(room);
+  }
+  return rooms;
 }

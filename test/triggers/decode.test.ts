@@ -37,3 +37,13 @@ test('never throws, and accepted data is valid JSON (property)', () => {
     { numRuns: 1000 },
   );
 });
+
+test('rooms seen before decode to the same rooms, and a bad one is refused every time', () => {
+  const body = (data: number): string => `{"rooms": [{"b": 1.0, "a": 12345678901234567890}], "data": ${data}}`;
+  const first = decodeTrigger(body(1));
+  const again = decodeTrigger(body(2));
+  assert.ok(!('error' in first) && !('error' in again));
+  assert.deepEqual(again.rooms.map((r) => r.key), ['{"a":12345678901234567890,"b":1.0}']);
+  assert.equal(again.data, '2');
+  for (let i = 0; i < 3; i++) assert.deepEqual(decodeTrigger('{"rooms": [{"a":1}, "x"], "data": 1}'), { error: TriggerError.BadRoom });
+});
