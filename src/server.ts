@@ -37,6 +37,8 @@ import { createMetrics } from './transport/metrics.js';
 import { createOpenHandler } from './transport/open.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
+import { createTriggerEndpoint } from './transport/trigger-endpoint.js';
+import { triggerFirst } from './transport/http-server.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 
 export type { RoomcastServer, ServerAddress } from './server/api.js';
@@ -75,8 +77,20 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   };
   const publishTrigger = (trigger: Trigger): void => publishToRooms(trigger.rooms, trigger.data);
 
-  const maxTriggerBytes = options.trigger?.maxBytes ?? DEFAULTS.maxTriggerBytes;
-  const app = Fastify({ logger: false, bodyLimit: maxTriggerBytes, forceCloseConnections: 'idle' });
+  const trigger = createTriggerEndpoint({
+    path: options.trigger?.path ?? DEFAULTS.triggerPath,
+    auth: options.trigger ?? {},
+    allowOrigins: options.allowOrigins,
+    maxBytes: options.trigger?.maxBytes ?? DEFAULTS.maxTriggerBytes,
+    publish: (t) => {
+      stats.httpTriggers++;
+      publishTrigger(t);
+    },
+    isClosing: () => closing !== undefined,
+    inflight,
+    logger,
+  });
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', serverFactory: triggerFirst(trigger) });
   const auth = serverAuth(options, logger);
   app.server.on(
     'upgrade',
@@ -92,15 +106,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   );
 
   const ready = (async () => {
-    await registerRoutes(app, {
-      triggerPath: options.trigger?.path ?? DEFAULTS.triggerPath,
-      triggerAuth: options.trigger ?? {},
-      allowOrigins: options.allowOrigins,
-      maxTriggerBytes,
-      publishTrigger: (trigger) => {
-        stats.httpTriggers++;
-        publishTrigger(trigger);
-      },
+    registerRoutes(app, {
       health: () =>
         healthReport({
           node: nodeId,
@@ -109,8 +115,6 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
           layer: layer.status(),
           amqp: amqp?.status(),
         }),
-      logger,
-      inflight,
       metrics: createMetrics({
         stats,
         connections: () => registry.count(),

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect as tcp } from 'node:net';
 import { connect, type TestClient } from '../helpers/client.js';
 import { start, trigger, type Running } from '../helpers/server.js';
 import { createAnonymousAuth } from '../../src/auth/anonymous.js';
@@ -95,4 +96,62 @@ test('a trigger from another site (browser Origin) is refused even from loopback
   } finally {
     await loop.close();
   }
+});
+
+test('bodies over trigger.maxBytes get 413, declared or streamed, and publish nothing; the server goes on', async () => {
+  const small = await start({ auth, trigger: { allowLoopback: true, maxBytes: 200 } });
+  try {
+    const member = await connect(small.wsUrl);
+    await member.next();
+    await member.ask({ type: 'subscribe', room: { location: 'Delft' }, requestId: 'm' });
+    const big = { rooms: [{ location: 'Delft' }], data: 'x'.repeat(300) };
+    assert.deepEqual(await trigger(small.url, big), { status: 413, text: 'trigger body larger than 200 bytes' });
+    // Chunked, so no Content-Length announces the size: refused once the bytes pass the limit.
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = request(`${small.url}/trigger/`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(JSON.stringify(big).slice(0, 150));
+      setTimeout(() => req.end(JSON.stringify(big).slice(150)), 20);
+    });
+    assert.equal(streamed, 413);
+    await member.silence(100);
+    assert.deepEqual(await trigger(small.url, { rooms: [{ location: 'Delft' }], data: 'fits' }), { status: 200, text: 'publish success' });
+    assert.deepEqual(await member.next(), { type: 'publish', data: 'fits', requestId: 'm' });
+    await member.close();
+  } finally {
+    await small.close();
+  }
+});
+
+test('only POST to the trigger path is a trigger: a query string is fine, other methods and paths are not', async () => {
+  const h = { authorization: 'Bearer sekrit' };
+  const post = (path: string): Promise<Response> => fetch(`${rc.url}${path}`, { method: 'POST', headers: h, body: JSON.stringify({ rooms: [], data: 1 }) });
+  assert.equal((await post('/trigger/?via=binder')).status, 200);
+  assert.equal((await post('/trigger/more')).status, 404);
+  assert.equal((await fetch(`${rc.url}/trigger/`)).status, 404);
+  assert.equal((await fetch(`${rc.url}/healthz`)).status, 200);
+});
+
+test('a trigger that arrives once shutdown has begun gets 503; the one arriving before is delivered', async () => {
+  const closing = await start({ auth, trigger: { allowLoopback: true } });
+  const member = await connect(closing.wsUrl);
+  await member.next();
+  await member.ask({ type: 'subscribe', room: { location: 'Delft' }, requestId: 'z' });
+  const body = JSON.stringify({ rooms: [{ location: 'Delft' }], data: 'before' });
+  const sock = tcp(closing.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  let answer = '';
+  sock.on('data', (d: Buffer) => (answer += d.toString()));
+  sock.write(`POST /trigger/ HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+  await new Promise((r) => setTimeout(r, 50));
+  const done = closing.server.close();
+  // The rest of the first body, and a second trigger pipelined behind it on the same connection.
+  sock.write(`${body.slice(5)}POST /trigger/ HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  assert.deepEqual(await member.next(), { type: 'publish', data: 'before', requestId: 'z' });
+  await done;
+  assert.match(answer, /^HTTP\/1\.1 200 OK[\s\S]*publish success[\s\S]*HTTP\/1\.1 503 [\s\S]*server is shutting down$/);
+  sock.destroy();
 });
