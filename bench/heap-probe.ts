@@ -12,6 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import { WebSocketServer } from 'ws';
 import { createServer } from '../src/server.js';
+import { compile } from './lib/build.js';
 import { LoadGen } from './lib/proc.js';
 
 interface Snapshot {
@@ -66,7 +67,7 @@ if (bare) {
   stop = () => server.close();
 }
 
-const gen = new LoadGen();
+const gen = new LoadGen((await compile(['bench/loadgen.ts'])).get('bench/loadgen.ts') as string);
 const before = census();
 await gen.ask({ op: 'connect', kind: bare ? 'bare-ws' : 'roomcast', port, count: N, concurrency: 50, rooms: 3 });
 await new Promise((r) => setTimeout(r, 1000));

@@ -3,8 +3,8 @@
  * Driven over IPC by bench/main.ts. Speaks just enough of each peer's protocol to join the benchmark room.
  */
 import { connect, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { FrameReader, clientFrame, upgradeRequest } from './lib/frames.js';
+import { now } from './lib/clock.js';
 
 export type PeerKind = 'roomcast' | 'bare-ws' | 'socket.io';
 
@@ -16,19 +16,44 @@ export type Command =
 
 export type Reply =
   | { op: 'connected'; ok: number; failed: number; ms: number; error?: string }
-  | { op: 'stats'; received: number; latencies: number[]; open: number }
+  | { op: 'stats'; received: number; byPort: Record<number, Timings>; open: number }
   | { op: 'reset' }
   | { op: 'progress'; received: number }
   | { op: 'closed' };
 
-const now = (): number => performance.timeOrigin + performance.now();
+/** Publish→receive times (ms) of one peer's frames, and the publish (`"seq":`) each belongs to (NaN for model changes). */
+export interface Timings {
+  readonly latencies: number[];
+  readonly seqs: number[];
+}
+
+/** Samples kept per peer. */
 const MAX_SAMPLES = 500_000;
+
+/**
+ * The samples of one peer (by port), in arrays allocated when its clients connect and reused: allocating megabytes
+ * when the first sample arrives made this process collect garbage, and every peer's first samples late.
+ */
+class Samples {
+  readonly latencies = new Float64Array(MAX_SAMPLES);
+  readonly seqs = new Float64Array(MAX_SAMPLES);
+  count = 0;
+
+  add(latency: number, seq: number): void {
+    if (this.count === MAX_SAMPLES) return;
+    this.latencies[this.count] = latency;
+    this.seqs[this.count++] = seq;
+  }
+
+  timings(): Timings {
+    return { latencies: Array.from(this.latencies.subarray(0, this.count)), seqs: Array.from(this.seqs.subarray(0, this.count)) };
+  }
+}
 
 let received = 0;
 let timing = false;
 let progress: NodeJS.Timeout | undefined;
-let samples = new Float64Array(MAX_SAMPLES);
-let sampled = 0;
+const samples = new Map<number, Samples>();
 const sockets = new Set<Socket>();
 
 /**
@@ -36,25 +61,26 @@ const sockets = new Set<Socket>();
  * benchmark keys each object by its write's start time); NaN when there is none.
  */
 function stamp(payload: Buffer): number {
-  let i = payload.indexOf('"t":');
-  let start = i + 4;
-  let scale = 1;
-  if (i === -1) {
-    i = payload.indexOf('"ids":[');
-    if (i === -1) return NaN;
-    start = i + 7;
-    scale = 1000;
-  }
-  let j = start;
-  while (j < payload.length && payload[j] !== 0x2c && payload[j] !== 0x7d && payload[j] !== 0x5d) j++;
-  return Number(payload.toString('latin1', start, j)) / scale;
+  const t = number(payload, '"t":');
+  return Number.isNaN(t) ? number(payload, '"ids":[') / 1000 : t;
 }
 
-function onPublish(payload: Buffer): void {
+/** The number after `key` in a payload, or NaN. */
+function number(payload: Buffer, key: string): number {
+  const i = payload.indexOf(key);
+  if (i === -1) return NaN;
+  const start = i + key.length;
+  let j = start;
+  while (j < payload.length && payload[j] !== 0x2c && payload[j] !== 0x7d && payload[j] !== 0x5d) j++;
+  return Number(payload.toString('latin1', start, j));
+}
+
+function onPublish(port: number, payload: Buffer): void {
   received++;
   if (!timing) return;
   const t = stamp(payload);
-  if (!Number.isNaN(t) && sampled < MAX_SAMPLES) samples[sampled++] = now() - t;
+  if (Number.isNaN(t)) return;
+  samples.get(port)?.add(now() - t, number(payload, '"seq":'));
 }
 
 const ROOMS = (n: number): string[] => Array.from({ length: n }, (_, i) => (i === 0 ? 'bench' : `extra-${i}`));
@@ -85,7 +111,7 @@ function open(kind: PeerKind, port: number, rooms: number, localAddress?: string
         if (opcode !== 0x1) return;
         if (joined) {
           if (kind === 'socket.io' && payload.length === 1 && payload[0] === 0x32) return send('3'); // ping → pong
-          return onPublish(payload);
+          return onPublish(port, payload);
         }
         const text = payload.toString();
         if (kind === 'roomcast') {
@@ -140,19 +166,19 @@ process.on('message', (cmd: Command) => {
   const reply = (r: Reply): void => void process.send?.(r);
   switch (cmd.op) {
     case 'connect':
+      if (!samples.has(cmd.port)) samples.set(cmd.port, new Samples());
       void connectMany(cmd).then(reply);
       return;
     case 'reset':
       received = 0;
-      sampled = 0;
+      for (const s of samples.values()) s.count = 0;
       timing = cmd.latency;
       clearInterval(progress);
       if (cmd.progressMs !== undefined) progress = setInterval(() => reply({ op: 'progress', received }), cmd.progressMs);
-      if (samples.length !== MAX_SAMPLES) samples = new Float64Array(MAX_SAMPLES);
       reply({ op: 'reset' });
       return;
     case 'stats':
-      reply({ op: 'stats', received, latencies: Array.from(samples.subarray(0, sampled)), open: sockets.size });
+      reply({ op: 'stats', received, byPort: Object.fromEntries([...samples].map(([port, s]) => [port, s.timings()])), open: sockets.size });
       return;
     case 'close':
       for (const s of sockets) s.destroy();

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws] [-- --big 10000]`: roomcast against a bare `ws` broadcast loop and
+ * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws] [-- --big 10000] [-- --only latency]`: roomcast against a bare `ws` broadcast loop and
  * Socket.IO 4, side by side in one run, on loopback only, bounded in count and time. Each peer runs in its own
- * process; two load-generator processes hold raw TCP WebSocket clients. Prints progress, then a table with
+ * process, compiled to plain JavaScript first (lib/build.ts); two load-generator processes hold raw TCP WebSocket
+ * clients. `--only capacity|latency|models` runs one part (capacity: memory, connects and fan-out). Prints progress, then a table with
  * ratios; writes bench/results/<time>.json and .svg (and latest.*).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -10,22 +11,31 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { PeerKind, Reply } from './loadgen.js';
-import { LoadGen, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
-import { Publisher, type Target } from './lib/publisher.js';
-import { chart, percentile, table, type PeerResult } from './lib/report.js';
+import type { PeerKind, Reply, Timings } from './loadgen.js';
+import { compile } from './lib/build.js';
+import { LoadGen, PublisherProc, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
+import type { Target } from './lib/publisher.js';
+import { chart, perPublish, percentile, table, type PeerResult } from './lib/report.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' }, models: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' }, models: { type: 'string' }, only: { type: 'string' } } });
+const PARTS = ['capacity', 'latency', 'models'] as const;
+if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
+  process.stderr.write(`--only takes one of ${PARTS.join(', ')}, not ${JSON.stringify(values.only)}\n`);
+  process.exit(2);
+}
+const runs = (part: (typeof PARTS)[number]): boolean => values.only === undefined || values.only === part;
 const quick = values.quick === true;
 const BIG = values.big !== undefined ? Number(values.big) : quick ? 2000 : 10_000;
 const SMALL = 1000;
 const SECONDS = quick ? 2 : 8;
-// Latency: 20,000 deliveries/s, well below every peer's capacity, offered as 200 publishes/s to 100 members, so a
-// generator's per-publish work (reading every member's socket) stays small next to the server's.
+// Latency: each peer is offered 50 publishes/s to 100 members (5,000 deliveries/s), well below every peer's
+// capacity; with all peers in one stream (latencyAll) the server CPU sees 50 publishes/s per peer in the run.
 const LATENCY_MEMBERS = 100;
-const LATENCY_RATE = 200;
-/** Interleaved latency rounds; each peer gets SECONDS of publishing in all. */
-const LATENCY_ROUNDS = quick ? 2 : 4;
+const LATENCY_RATE = 50;
+/** Publishes timed per peer: a p99 is decided by its worst 1% of publishes, so they must be many. */
+const LATENCY_PUBLISHES = quick ? 400 : 2000;
+/** Publishes per peer before the samples are taken. */
+const LATENCY_WARM = quick ? 100 : 300;
 
 interface Peer {
   readonly name: string;
@@ -34,20 +44,28 @@ interface Peer {
   readonly rooms: number;
   target(port: number): Target;
 }
+/** roomcast's trigger body around the data: django-binder's `{"rooms": […], "data": …}`. */
+const TRIGGER = { prefix: '{"rooms":[{"bench":"bench"}],"data":', suffix: '}' };
 const PEERS: Peer[] = [
-  { name: 'roomcast', kind: 'roomcast', script: 'bench/peers/roomcast.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
-  { name: 'bare-ws', kind: 'bare-ws', script: 'bench/peers/bare-ws.ts', rooms: 1, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
-  { name: 'socket.io', kind: 'socket.io', script: 'bench/peers/socketio.ts', rooms: 3, target: (port) => ({ port, path: '/publish', wrap: (d) => d }) },
+  { name: 'roomcast', kind: 'roomcast', script: 'bench/peers/roomcast.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', ...TRIGGER }) },
+  { name: 'bare-ws', kind: 'bare-ws', script: 'bench/peers/bare-ws.ts', rooms: 1, target: (port) => ({ port, path: '/publish', prefix: '', suffix: '' }) },
+  { name: 'socket.io', kind: 'socket.io', script: 'bench/peers/socketio.ts', rooms: 3, target: (port) => ({ port, path: '/publish', prefix: '', suffix: '' }) },
   // Issue 4: the same roomcast, publishing on another node through Redis.
-  { name: 'roomcast-redis', kind: 'roomcast', script: 'bench/peers/roomcast-redis.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', wrap: (d) => `{"rooms":[{"bench":"bench"}],"data":${d}}` }) },
+  { name: 'roomcast-redis', kind: 'roomcast', script: 'bench/peers/roomcast-redis.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', ...TRIGGER }) },
 ];
 const chosen = values.peers === undefined ? PEERS : PEERS.filter((p) => values.peers?.split(',').includes(p.name));
 // Issue 6: model changes, commit to client, on each store (`--models sqlite`, `--models none`).
-const STORES = (values.models ?? (values.peers === undefined ? 'sqlite,postgres' : 'none')).split(',').filter((m) => m === 'sqlite' || m === 'postgres');
+const STORES = runs('models') ? (values.models ?? (values.peers === undefined || values.only === 'models' ? 'sqlite,postgres' : 'none')).split(',').filter((m) => m === 'sqlite' || m === 'postgres') : [];
 const MODEL_SUBSCRIBERS = Number(process.env.BENCH_MODEL_SUBSCRIBERS ?? 1000);
 const MODEL_LATENCY_RATE = 200;
 /** Concurrent writers in the sustained scenario (an app serving several requests at once). */
 const MODEL_WRITERS = 8;
+
+const MODELS_PEER = 'bench/peers/roomcast-models.ts';
+const compiled = await compile([...new Set([...chosen.map((p) => p.script), 'bench/peers/roomcast.ts', MODELS_PEER, 'bench/loadgen.ts', 'bench/publish.ts'])]);
+const built = (script: string): string => compiled.get(script) as string;
+const LOADGEN = built('bench/loadgen.ts');
+const publisher = (targets: readonly Target[]): PublisherProc => new PublisherProc(built('bench/publish.ts'), targets);
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -87,81 +105,120 @@ async function connectAll(gens: LoadGen[], peer: Peer, port: number, count: numb
  * to the last frame received by the last member. Server-bound by construction (no feedback loop to starve it),
  * and small enough per client (tens of KB) that no peer's queue limit applies.
  */
-async function throughput(gens: LoadGen[], pub: Publisher, members: number, pids: number[]): Promise<{ rate: number; cpu: number[] }> {
+async function throughput(gens: LoadGen[], pub: PublisherProc, members: number, pids: number[]): Promise<{ rate: number; cpu: number[] }> {
   await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
   const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
   const count = Math.max(20, Math.round(((quick ? 150_000 : 600_000) / members)));
-  await pub.burst(Math.max(5, Math.round(count / 10)), Math.max(5, Math.round(count / 10)) * members, delivered, 30_000); // warm-up
+  const warm = Math.max(5, Math.round(count / 10));
+  await burst(pub, warm, warm * members, delivered, 30_000);
   await sleep(300);
   const start = delivered();
-  const { result, cpu } = await cpuDuring(pids, () => pub.burst(count, start + count * members, delivered, 60_000));
+  const { result, cpu } = await cpuDuring(pids, () => burst(pub, count, start + count * members, delivered, 60_000));
   if (!result.complete) say(`  WARNING: only ${delivered() - start} of ${count * members} frames arrived`);
   await sleep(300);
   return { rate: (delivered() - start) / result.seconds, cpu };
 }
 
-/** One latency trial: `ms` of publishes at LATENCY_RATE; the publish→receive times and how many were due. */
-async function trial(gens: LoadGen[], pub: Publisher, ms: number): Promise<{ latencies: number[]; expected: number }> {
-  await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
-  const before = pub.published;
-  await pub.fixedRate(ms, LATENCY_RATE);
-  await sleep(300);
-  const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
-  return { latencies: stats.flatMap((x) => x.latencies), expected: (pub.published - before) * LATENCY_MEMBERS };
+/** `count` publishes as fast as the peer takes them; the seconds from the first to `expected` deliveries (or the timeout). */
+async function burst(pub: PublisherProc, count: number, expected: number, delivered: () => number, timeoutMs: number): Promise<{ seconds: number; complete: boolean }> {
+  const t0 = performance.now();
+  await pub.burst(0, count);
+  while (delivered() < expected && performance.now() - t0 < timeoutMs) await sleep(5);
+  return { seconds: (performance.now() - t0) / 1000, complete: delivered() >= expected };
+}
+
+/** p50/p99 of a publish's first arrival and of its spread to the last member (see perPublish). */
+function breakdown(t: Timings): string {
+  const { first, spread } = perPublish(t.latencies, t.seqs);
+  const ms = (a: Float64Array, q: number): string => percentile(a, q).toFixed(2);
+  return `first member p50 ${ms(first, 0.5)}, p99 ${ms(first, 0.99)} ms; first to last member p50 ${ms(spread, 0.5)}, p99 ${ms(spread, 0.99)} ms`;
+}
+
+/** p99 of the samples of each quarter of the run (by publish, from `first` to `end`), to show how settled the p99 is. */
+function byQuarter(t: Timings, first: number, end: number): number[] {
+  const quarters: number[][] = [[], [], [], []];
+  t.latencies.forEach((l, i) => quarters[Math.min(3, Math.floor((4 * ((t.seqs[i] as number) - first)) / (end - first)))]?.push(l));
+  return quarters.map((q) => percentile(Float64Array.from(q).sort(), 0.99));
 }
 
 /**
- * Latency of every peer, measured in interleaved rounds: all peers run at once (idle ones cost nothing), each
- * with LATENCY_MEMBERS clients, and each round gives every peer one trial, in a rotating order. Anything else
- * the machine does during the run then lands on all peers alike instead of on whichever ran at that moment
- * (single back-to-back runs moved the p99 ratio between 0.2× and 2×).
+ * Latency of every peer in one stream of publishes: all peers run at once, each with LATENCY_MEMBERS clients,
+ * and one publisher offers each LATENCY_RATE publishes/s, moving to the next peer with every publish
+ * (Publishers.rotate). A pause of the machine then lands on every peer alike: with trials of a second or more per
+ * peer, one pause of tens of milliseconds (seen here, from outside the peers) decided which peer had the worse
+ * p99, and back-to-back runs moved the ratio between 0.5× and 2×.
  */
-async function latencyRounds(peers: readonly Peer[], backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
-  const running: { peer: Peer; child: ChildProcess; port: number; pub: Publisher; latencies: number[]; expected: number }[] = [];
-  const gens = [new LoadGen(), new LoadGen()];
+async function latencyAll(peers: readonly Peer[], backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
+  const running: { peer: Peer; child: ChildProcess; port: number; publishPort: number }[] = [];
+  const gens = [new LoadGen(LOADGEN), new LoadGen(LOADGEN)];
+  let pub: PublisherProc | undefined;
   try {
-    for (const peer of peers) {
-      const { child, port, publishPort } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
-      running.push({ peer, child, port, pub: new Publisher(peer.target(publishPort)), latencies: [], expected: 0 });
-    }
+    for (const peer of peers) running.push({ peer, ...(await startPeer(built(peer.script), { BENCH_BOOTSTRAP_URL: backendUrl })) });
     for (const r of running) await connectAll(gens, r.peer, r.port, LATENCY_MEMBERS);
-    for (const r of running) await trial(gens, r.pub, 1000); // warm the code paths
+    // Start-up garbage is collected now, so that no peer's first full collection falls among the samples; the
+    // warm-up gives what follows a collection (sweeping, heap resizing) time to settle.
     for (const r of running) await gcAndRss(r.port, r.child.pid as number);
+    pub = publisher(running.map((r) => r.peer.target(r.publishPort)));
+    say(`[latency] ${LATENCY_PUBLISHES} publishes to ${LATENCY_MEMBERS} members of each of ${running.length} peers, ${LATENCY_RATE}/s each, in turn (${((LATENCY_PUBLISHES + LATENCY_WARM) / LATENCY_RATE).toFixed(0)} s)`);
+    // Warm-up, timed like the real thing so that the generators' timing code is compiled too (samples dropped).
+    await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
+    await pub.rotate(LATENCY_WARM, LATENCY_RATE);
     await sleep(500);
-    for (let round = 0; round < LATENCY_ROUNDS; round++) {
-      for (let i = 0; i < running.length; i++) {
-        const r = running[(round + i) % running.length] as (typeof running)[number];
-        const t = await trial(gens, r.pub, (SECONDS * 1000) / LATENCY_ROUNDS);
-        r.latencies.push(...t.latencies);
-        r.expected += t.expected;
-      }
-      say(`[latency] round ${round + 1} of ${LATENCY_ROUNDS} done`);
-    }
+    await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
+    const before = pub.published;
+    await pub.rotate(LATENCY_PUBLISHES, LATENCY_RATE);
+    await sleep(300);
+    const expected = ((pub.published - before) / running.length) * LATENCY_MEMBERS;
+    const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
     const out = new Map<string, PeerResult['latency']>();
     for (const r of running) {
-      const all = Float64Array.from(r.latencies).sort();
-      const lat = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected: r.expected };
-      say(`[${r.peer.name}] latency at ${LATENCY_RATE} publishes/s to ${LATENCY_MEMBERS} members: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected})`);
+      const parts = stats.map((x) => x.byPort[r.port] ?? { latencies: [], seqs: [] });
+      const timings: Timings = { latencies: parts.flatMap((t) => t.latencies), seqs: parts.flatMap((t) => t.seqs) };
+      const all = Float64Array.from(timings.latencies).sort();
+      const quarters = byQuarter(timings, before, pub.published);
+      const lat = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected, p99ByQuarter: quarters };
+      say(`[${r.peer.name}] latency: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected}); p99 by quarter of the run ${quarters.map((q) => q.toFixed(2)).join(' / ')} ms`);
+      say(`[${r.peer.name}]   ${breakdown(timings)}`);
       out.set(r.peer.name, lat);
     }
     return out;
   } finally {
+    pub?.stop();
     gens.forEach((g) => g.stop());
-    for (const r of running) {
-      r.pub.close();
-      r.child.kill('SIGTERM');
-    }
+    for (const r of running) r.child.kill('SIGTERM');
     await sleep(1000);
     for (const r of running) r.child.kill('SIGKILL');
   }
 }
 
+/**
+ * Latency of the chosen peers: all in one stream, but the Redis peer in a stream of its own beside a roomcast on
+ * the memory layer. It runs two nodes and Redis itself, whose work on the shared CPU raised every other peer's
+ * tail when they shared a stream (p99s of 15-80 ms instead of 8-11).
+ */
+async function latencyOfAll(backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
+  const apart = chosen.filter((p) => p.name === 'roomcast-redis');
+  const together = chosen.filter((p) => !apart.includes(p));
+  const out = together.length > 0 ? await latencyAll(together, backendUrl) : new Map<string, PeerResult['latency']>();
+  const memory = PEERS.find((p) => p.name === 'roomcast') as Peer;
+  for (const peer of apart) {
+    const pair = await latencyAll([memory, peer], backendUrl);
+    const reference = pair.get(memory.name);
+    out.set(peer.name, { ...(pair.get(peer.name) as PeerResult['latency']), ...(reference ? { reference } : {}) });
+  }
+  return out;
+}
+
+/** A peer's capacity figures when `--only` skipped them. */
+const notMeasured = (name: string): Omit<PeerResult, 'latency'> => ({ name, connectsPerSecond: NaN, rssPerConnection: NaN, heapPerConnection: NaN, fanout: {}, cpu: [], publishFailures: 0 });
+const NOT_TIMED: PeerResult['latency'] = { p50: NaN, p99: NaN, max: NaN, delivered: 0, expected: 0 };
+
 async function runPeer(peer: Peer, backendUrl: string): Promise<Omit<PeerResult, 'latency'>> {
   say(`[${peer.name}] starting`);
-  const { child, port, publishPort } = await startPeer(peer.script, { BENCH_BOOTSTRAP_URL: backendUrl });
+  const { child, port, publishPort } = await startPeer(built(peer.script), { BENCH_BOOTSTRAP_URL: backendUrl });
   const pid = child.pid as number;
-  const gens = [new LoadGen(), new LoadGen()];
-  const pub = new Publisher(peer.target(publishPort));
+  const gens = [new LoadGen(LOADGEN), new LoadGen(LOADGEN)];
+  const pub = publisher([peer.target(publishPort)]);
   try {
     await connectAll(gens, peer, port, 20); // warm the code paths
     await Promise.all(gens.map((g) => g.ask({ op: 'close' })));
@@ -188,7 +245,7 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<Omit<PeerResult,
     say(`[${peer.name}] fan-out to ${SMALL}: ${small.rate.toFixed(0)} deliveries/s`);
     return { name: peer.name, connectsPerSecond: connects, rssPerConnection: rssPerConn, heapPerConnection: heapPerConn, fanout: { [BIG]: big.rate, [SMALL]: small.rate }, cpu: big.cpu, publishFailures: pub.failures };
   } finally {
-    pub.close();
+    pub.stop();
     gens.forEach((g) => g.stop());
     // A graceful stop first, so a peer run with --cpu-prof writes its profile.
     child.kill('SIGTERM');
@@ -215,10 +272,10 @@ async function postWrites(port: number, body: object): Promise<{ writes: number;
 async function runModels(store: string, backendUrl: string): Promise<ModelResult> {
   const name = `models-${store}`;
   say(`[${name}] starting: ${MODEL_SUBSCRIBERS} subscribers of one model's room`);
-  const { child, port } = await startPeer('bench/peers/roomcast-models.ts', { BENCH_BOOTSTRAP_URL: backendUrl, BENCH_STORE: store });
-  const gens = [new LoadGen(), new LoadGen()];
+  const { child, port } = await startPeer(built(MODELS_PEER), { BENCH_BOOTSTRAP_URL: backendUrl, BENCH_STORE: store });
+  const gens = [new LoadGen(LOADGEN), new LoadGen(LOADGEN)];
   try {
-    await connectAll(gens, { name, kind: 'roomcast', script: '', rooms: 1, target: () => ({ port, path: '', wrap: (d) => d }) }, port, MODEL_SUBSCRIBERS);
+    await connectAll(gens, { name, kind: 'roomcast', script: '', rooms: 1, target: () => ({ port, path: '', prefix: '', suffix: '' }) }, port, MODEL_SUBSCRIBERS);
     const delivered = (): number => gens.reduce((n, g) => n + g.received, 0);
     await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: false, progressMs: 20 })));
     await postWrites(port, { count: 200 }); // warm-up
@@ -237,7 +294,7 @@ async function runModels(store: string, backendUrl: string): Promise<ModelResult
     const { writes: timed } = await postWrites(port, { seconds: SECONDS, perSecond: MODEL_LATENCY_RATE });
     await sleep(500);
     const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
-    const all = Float64Array.from(stats.flatMap((x) => x.latencies)).sort();
+    const all = Float64Array.from(stats.flatMap((x) => x.byPort[port]?.latencies ?? [])).sort();
     const latency = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected: timed * MODEL_SUBSCRIBERS };
     say(`[${name}] commit-to-client at ${MODEL_LATENCY_RATE} changes/s: p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms (${latency.delivered}/${latency.expected})`);
     return { store, subscribers: MODEL_SUBSCRIBERS, changesPerSecond, deliveriesPerSecond: changesPerSecond * MODEL_SUBSCRIBERS, latency };
@@ -254,15 +311,15 @@ const backend = await stubBackend();
 const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
 say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
 say(pinned ? 'server under test pinned to CPU 0; load generators and publisher to CPU 1' : 'WARNING: taskset unavailable: processes share all CPUs');
-const measured: Omit<PeerResult, 'latency'>[] = [];
-for (const peer of chosen) measured.push(await runPeer(peer, backendUrl));
-const latencies = chosen.length > 0 ? await latencyRounds(chosen, backendUrl) : new Map<string, PeerResult['latency']>();
-const results: PeerResult[] = measured.map((m) => ({ ...m, latency: latencies.get(m.name) as PeerResult['latency'] }));
+const measured = new Map<string, Omit<PeerResult, 'latency'>>();
+if (runs('capacity')) for (const peer of chosen) measured.set(peer.name, await runPeer(peer, backendUrl));
+const latencies = runs('latency') ? await latencyOfAll(backendUrl) : new Map<string, PeerResult['latency']>();
+const results: PeerResult[] = measured.size + latencies.size === 0 ? [] : chosen.map((p) => ({ ...(measured.get(p.name) ?? notMeasured(p.name)), latency: latencies.get(p.name) ?? NOT_TIMED }));
 const modelResults: ModelResult[] = [];
 for (const store of STORES) modelResults.push(await runModels(store, backendUrl));
 backend.close();
 
-const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, latencyRounds: LATENCY_ROUNDS, node: process.version, cpus: (await import('node:os')).cpus().length };
+const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, latencyPublishes: LATENCY_PUBLISHES, node: process.version, cpus: (await import('node:os')).cpus().length };
 if (results.length > 0) process.stdout.write(`${table(results, meta)}\n`);
 for (const m of modelResults) {
   process.stdout.write(

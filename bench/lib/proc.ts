@@ -4,6 +4,8 @@
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Command, Reply } from '../loadgen.js';
+import type { PublishCommand, PublishReply } from '../publish.js';
+import type { Target } from './publisher.js';
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -30,20 +32,27 @@ export function pinToLoadCpu(pid: number): boolean {
 /** Whether processes are pinned to separate CPUs in this run. */
 export const pinned = canPin;
 
-/** Starts a peer with a raised file-descriptor limit; resolves with its port once it prints READY. */
+/**
+ * Starts a peer (a compiled script, see lib/build.ts) with a raised file-descriptor limit; resolves with its port
+ * once it prints READY.
+ */
 export function startPeer(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; publishPort: number }> {
   const pin = canPin ? `taskset -c ${SERVER_CPU} ` : '';
-  const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec ${pin}"${process.execPath}" ${PEER_FLAGS} --import tsx ${script}`], {
+  const child = spawn('bash', ['-c', `ulimit -n $(ulimit -Hn); exec ${pin}"${process.execPath}" ${PEER_FLAGS} "${script}"`], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
+    let started = false;
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 20_000);
     child.stdout?.on('data', (d: Buffer) => {
+      // Whatever a peer prints after READY (e.g. --trace-gc from BENCH_PEER_FLAGS) goes to our stderr.
+      if (started) return void process.stderr.write(d);
       out += d.toString();
       const m = /READY (\d+) (\d+)/.exec(out);
       if (m) {
+        started = true;
         clearTimeout(timer);
         resolve({ child, port: Number(m[1]), publishPort: Number(m[2]) });
       }
@@ -52,33 +61,82 @@ export function startPeer(script: string, env: Record<string, string>): Promise<
   });
 }
 
-/** A load generator process, driven by request/reply over IPC. */
-export class LoadGen {
+/** A compiled bench process on the load CPU, driven by request/reply over IPC: replies answer commands in order. */
+class Worker<C, R> {
   readonly child: ChildProcess;
-  received = 0;
-  #waiting: ((r: Reply) => void)[] = [];
+  #waiting: ((r: R) => void)[] = [];
 
-  constructor() {
-    this.child = fork(new URL('../loadgen.ts', import.meta.url).pathname, [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /** `onOther` takes the messages that answer no command (return true for those). */
+  constructor(script: string, env: Record<string, string>, onOther: (r: R) => boolean = () => false) {
+    this.child = fork(script, [], { execArgv: [], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     if (this.child.pid !== undefined) pinToLoadCpu(this.child.pid);
-    this.child.on('message', (r: Reply) => {
-      if (r.op === 'progress') this.received = r.received;
-      else this.#waiting.shift()?.(r);
+    this.child.on('message', (r: R) => {
+      if (!onOther(r)) this.#waiting.shift()?.(r);
     });
   }
 
-  ask<R extends Reply>(cmd: Command): Promise<R> {
+  ask<T extends R>(cmd: C): Promise<T> {
     return new Promise((resolve) => {
-      this.#waiting.push(resolve as (r: Reply) => void);
-      this.child.send(cmd);
+      this.#waiting.push(resolve as (r: R) => void);
+      this.child.send(cmd as object);
     });
   }
 
   stop(): void {
     this.child.kill();
+  }
+}
+
+/** A load generator process (the compiled `loadgen.ts`). */
+export class LoadGen {
+  received = 0;
+  readonly #worker: Worker<Command, Reply>;
+
+  constructor(script: string) {
+    this.#worker = new Worker<Command, Reply>(script, {}, (r) => r.op === 'progress' && ((this.received = r.received), true));
+  }
+
+  get child(): ChildProcess {
+    return this.#worker.child;
+  }
+
+  ask<R extends Reply>(cmd: Command): Promise<R> {
+    return this.#worker.ask<R>(cmd);
+  }
+
+  stop(): void {
+    this.#worker.stop();
+  }
+}
+
+/** A publisher process (the compiled `publish.ts`) for a run's targets. */
+export class PublisherProc {
+  published = 0;
+  failures = 0;
+  readonly #worker: Worker<PublishCommand, PublishReply>;
+
+  constructor(script: string, targets: readonly Target[]) {
+    this.#worker = new Worker<PublishCommand, PublishReply>(script, { BENCH_TARGETS: JSON.stringify(targets) });
+  }
+
+  /** Publishes `count` times to target `target`, 16 requests at once; resolves when every one is answered. */
+  burst(target: number, count: number): Promise<void> {
+    return this.#ask({ op: 'burst', target, count });
+  }
+
+  /** Publishes `count` times to every target, in turn (see Publishers.rotate); resolves when all are answered. */
+  rotate(count: number, perSecond: number): Promise<void> {
+    return this.#ask({ op: 'rotate', count, perSecond });
+  }
+
+  async #ask(cmd: PublishCommand): Promise<void> {
+    const { published, failures } = await this.#worker.ask(cmd);
+    this.published = published;
+    this.failures = failures;
+  }
+
+  stop(): void {
+    this.#worker.stop();
   }
 }
 

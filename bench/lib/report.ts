@@ -13,7 +13,17 @@ export interface PeerResult {
   readonly fanout: Readonly<Record<number, number>>;
   /** CPU percent during the big fan-out: server, then each generator. */
   readonly cpu: readonly number[];
-  readonly latency: { readonly p50: number; readonly p99: number; readonly max: number; readonly delivered: number; readonly expected: number };
+  readonly latency: {
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly delivered: number;
+    readonly expected: number;
+    /** The p99 of each quarter of the run (publish latency only): how far the figure moves within one run. */
+    readonly p99ByQuarter?: readonly number[];
+    /** The memory-layer roomcast timed in the same stream, for a peer timed apart from the others (Redis). */
+    readonly reference?: { readonly p50: number; readonly p99: number };
+  };
   readonly publishFailures: number;
 }
 
@@ -35,6 +45,23 @@ export function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }
 
+/**
+ * Where latency comes from, per publish: when its first member got it (the publish's own delay: publisher, HTTP,
+ * the server's handling, a pause of either process), and the spread from first to last member (fan-out: the
+ * server's writes and the generators' reads). Samples are matched to publishes by `seqs`.
+ */
+export function perPublish(latencies: readonly number[], seqs: readonly number[]): { first: Float64Array; spread: Float64Array } {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  latencies.forEach((l, i) => {
+    const seq = seqs[i] as number;
+    first.set(seq, Math.min(first.get(seq) ?? Infinity, l));
+    last.set(seq, Math.max(last.get(seq) ?? -Infinity, l));
+  });
+  const spread = [...first].map(([seq, f]) => (last.get(seq) as number) - f);
+  return { first: Float64Array.from(first.values()).sort(), spread: Float64Array.from(spread).sort() };
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 
 export function table(results: readonly PeerResult[], meta: Meta): string {
@@ -52,7 +79,8 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
     ['connects/s incl. bootstrap', (r) => r.connectsPerSecond, 0, true],
   ];
   const head = ['metric', ...results.map((r) => r.name), 'roomcast/bare-ws', 'roomcast/socket.io'];
-  const body = rows.map(([label, get, d]) => {
+  // Rows of a part the run left out (`--only`) would be n/a for every peer.
+  const body = rows.filter(([, get]) => results.some((r) => Number.isFinite(get(r)))).map(([label, get, d]) => {
     const ratio = (other?: PeerResult): string => (rc && other ? `${fmt(get(rc) / get(other), 2)}×` : '');
     return [label, ...results.map((r) => fmt(get(r), d)), ratio(bare), ratio(sio)];
   });
@@ -64,31 +92,40 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
   for (const r of results) {
     const [server = NaN, ...gens] = r.cpu;
     const genMax = Math.max(...gens);
-    const verdict = server >= 85 && genMax < server ? 'server-bound (the server, not the generator, is the busy process)' : genMax >= 85 ? 'WARNING: a load generator was saturated; figures understate the server' : 'neither process saturated';
-    out.push(`CPU during fan-out to ${meta.big}, ${r.name}: server ${fmt(server)}%, generators ${gens.map((g) => `${fmt(g)}%`).join(' + ')} → ${verdict}.`);
     if (r.publishFailures > 0) out.push(`WARNING: ${r.name} refused ${r.publishFailures} publishes.`);
     if (r.latency.delivered < r.latency.expected) out.push(`NOTE: ${r.name} delivered ${r.latency.delivered} of ${r.latency.expected} frames in the latency run.`);
+    if (r.cpu.length === 0) continue;
+    const verdict = server >= 85 && genMax < server ? 'server-bound (the server, not the generator, is the busy process)' : genMax >= 85 ? 'WARNING: a load generator was saturated; figures understate the server' : 'neither process saturated';
+    out.push(`CPU during fan-out to ${meta.big}, ${r.name}: server ${fmt(server)}%, generators ${gens.map((g) => `${fmt(g)}%`).join(' + ')} → ${verdict}.`);
   }
   const redis = results.find((r) => r.name === 'roomcast-redis');
   if (rc && redis) {
     const ratio = (a: number, b: number): string => `${fmt(a / b, 2)}×`;
-    out.push(
-      '',
-      'Redis layer (published on another node, through Redis) against the memory layer:',
-      `  fan-out ${meta.big}: ${fmt(redis.fanout[meta.big] ?? NaN)} vs ${fmt(rc.fanout[meta.big] ?? NaN)} deliveries/s (${ratio(redis.fanout[meta.big] ?? NaN, rc.fanout[meta.big] ?? NaN)})`,
-      `  fan-out ${meta.small}: ${fmt(redis.fanout[meta.small] ?? NaN)} vs ${fmt(rc.fanout[meta.small] ?? NaN)} deliveries/s (${ratio(redis.fanout[meta.small] ?? NaN, rc.fanout[meta.small] ?? NaN)})`,
-      `  latency p99: ${fmt(redis.latency.p99, 2)} vs ${fmt(rc.latency.p99, 2)} ms (${ratio(redis.latency.p99, rc.latency.p99)}); p50 ${fmt(redis.latency.p50, 2)} vs ${fmt(rc.latency.p50, 2)} ms`,
-    );
+    const lines = [meta.big, meta.small]
+      .filter((n) => Number.isFinite(redis.fanout[n] ?? NaN))
+      .map((n) => `  fan-out ${n}: ${fmt(redis.fanout[n] ?? NaN)} vs ${fmt(rc.fanout[n] ?? NaN)} deliveries/s (${ratio(redis.fanout[n] ?? NaN, rc.fanout[n] ?? NaN)})`);
+    const ref = redis.latency.reference ?? rc.latency;
+    if (Number.isFinite(redis.latency.p99)) {
+      lines.push(`  latency p99: ${fmt(redis.latency.p99, 2)} vs ${fmt(ref.p99, 2)} ms (${ratio(redis.latency.p99, ref.p99)}); p50 ${fmt(redis.latency.p50, 2)} vs ${fmt(ref.p50, 2)} ms${redis.latency.reference ? ' (timed in a stream of their own)' : ''}`);
+    }
+    if (lines.length > 0) out.push('', 'Redis layer (published on another node, through Redis) against the memory layer:', ...lines);
   }
-  if (rc && bare && sio) {
-    const checks: [string, boolean][] = [
-      [`fan-out ≥ 1.5× bare ws at ${meta.big}`, (rc.fanout[meta.big] ?? 0) >= 1.5 * (bare.fanout[meta.big] ?? Infinity)],
-      [`fan-out ≥ 2× Socket.IO at ${meta.big}`, (rc.fanout[meta.big] ?? 0) >= 2 * (sio.fanout[meta.big] ?? Infinity)],
-      ['RSS per idle conn ≤ 1.2× bare ws', rc.rssPerConnection <= 1.2 * bare.rssPerConnection],
-      ['RSS per idle conn ≤ 0.5× Socket.IO', rc.rssPerConnection <= 0.5 * sio.rssPerConnection],
-      ['p99 ≤ bare ws p99', rc.latency.p99 <= bare.latency.p99],
+  if (rc) {
+    // [target, roomcast's figure, the bound it must reach, whether higher is better]; a peer not in the run, or a
+    // part not measured (`--only`), leaves its target out.
+    const targets: [string, PeerResult | undefined, (r: PeerResult) => number, number, boolean][] = [
+      [`fan-out ≥ 1.5× bare ws at ${meta.big}`, bare, (r) => r.fanout[meta.big] ?? NaN, 1.5, true],
+      [`fan-out ≥ 2× Socket.IO at ${meta.big}`, sio, (r) => r.fanout[meta.big] ?? NaN, 2, true],
+      ['RSS per idle conn ≤ 1.2× bare ws', bare, (r) => r.rssPerConnection, 1.2, false],
+      ['RSS per idle conn ≤ 0.5× Socket.IO', sio, (r) => r.rssPerConnection, 0.5, false],
+      ['p99 ≤ bare ws p99', bare, (r) => r.latency.p99, 1, false],
     ];
-    out.push('', 'Targets (issue 3):', ...checks.map(([name, ok]) => `  ${ok ? 'met    ' : 'NOT MET'}  ${name}`));
+    const verdicts = targets.flatMap(([name, other, get, factor, higher]) => {
+      if (other === undefined || Number.isNaN(get(rc)) || Number.isNaN(get(other))) return [];
+      const ok = higher ? get(rc) >= factor * get(other) : get(rc) <= factor * get(other);
+      return [`  ${ok ? 'met    ' : 'NOT MET'}  ${name}`];
+    });
+    if (verdicts.length > 0) out.push('', 'Targets (issue 3):', ...verdicts);
   }
   return out.join('\n');
 }
@@ -107,12 +144,12 @@ export function chart(results: readonly PeerResult[], meta: Meta): string {
   const parts: string[] = [];
   panels.forEach(([title, get, unit], p) => {
     const x0 = 20 + p * (W + 20);
-    const max = Math.max(...results.map(get), 1e-9);
+    const max = Math.max(...results.map(get).filter(Number.isFinite), 1e-9);
     parts.push(`<text x="${x0 + W / 2}" y="24" text-anchor="middle" font-size="13" font-weight="600">${title}</text>`);
     const bw = (W - 20) / results.length;
     results.forEach((r, i) => {
       const v = get(r);
-      const h = (v / max) * (H - 80);
+      const h = Number.isFinite(v) ? (v / max) * (H - 80) : 0;
       const x = x0 + 10 + i * bw;
       const y = H - 30 - h;
       parts.push(`<rect x="${x + 6}" y="${y}" width="${bw - 12}" height="${h}" fill="${colors[i % colors.length]}"/>`);

@@ -1,7 +1,7 @@
 /**
  * roomcast with a model over SQLite (a file, as embedded users run it) or the local PostgreSQL (BENCH_STORE):
  * every committed create goes to the benchmark room as a templar change frame carrying the key. The key is the
- * write's start time in microseconds, so the load generators read commit-to-client latency off each frame.
+ * write's start time in microseconds (lib/clock.ts), so the load generators read commit-to-client latency off each frame.
  * POST /writes {"count","concurrency"} writes as fast as commits allow with that many writers at once;
  * {"seconds","perSecond"} writes at a fixed rate.
  */
@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createServer } from '../../src/server.js';
 import { createModels, openStore } from '../../src/models/index.js';
 import { BOOTSTRAP_URL, gc, ready } from './common.js';
+import { now } from '../lib/clock.js';
 
 const engine = process.env.BENCH_STORE ?? 'sqlite';
 const dir = mkdtempSync(join(tmpdir(), 'roomcast-bench-'));
@@ -30,7 +31,7 @@ await models.migrate();
 
 let last = 0;
 /** A key that is the current time in µs, unique and increasing. */
-const stampKey = (): number => (last = Math.max(last + 1, Math.round((performance.timeOrigin + performance.now()) * 1000)));
+const stampKey = (): number => (last = Math.max(last + 1, Math.round(now() * 1000)));
 const write = (i: number): Promise<unknown> => items.create({ id: stampKey(), v: i });
 
 const server = createServer({
