@@ -53,9 +53,12 @@ const PEERS: Peer[] = [
   // Issue 4: the same roomcast, publishing on another node through Redis.
   { name: 'roomcast-redis', kind: 'roomcast', script: 'bench/peers/roomcast-redis.ts', rooms: 3, target: (port) => ({ port, path: '/trigger/', ...TRIGGER }) },
 ];
-const chosen = values.peers === undefined ? PEERS : PEERS.filter((p) => values.peers?.split(',').includes(p.name));
+// --quick (a check after a hot-path change, in about a minute) compares the three peers of the targets only; the
+// Redis peer and the models run when named.
+const QUICK_PEERS = ['roomcast', 'bare-ws', 'socket.io'];
+const chosen = PEERS.filter((p) => (values.peers === undefined ? !quick || QUICK_PEERS.includes(p.name) : values.peers.split(',').includes(p.name)));
 // Issue 6: model changes, commit to client, on each store (`--models sqlite`, `--models none`).
-const STORES = runs('models') ? (values.models ?? (values.peers === undefined || values.only === 'models' ? 'sqlite,postgres' : 'none')).split(',').filter((m) => m === 'sqlite' || m === 'postgres') : [];
+const STORES = runs('models') ? (values.models ?? ((values.peers === undefined && !quick) || values.only === 'models' ? 'sqlite,postgres' : 'none')).split(',').filter((m) => m === 'sqlite' || m === 'postgres') : [];
 const MODEL_SUBSCRIBERS = Number(process.env.BENCH_MODEL_SUBSCRIBERS ?? 1000);
 const MODEL_LATENCY_RATE = 200;
 /** Concurrent writers in the sustained scenario (an app serving several requests at once). */
@@ -225,7 +228,7 @@ async function runPeer(peer: Peer, backendUrl: string): Promise<Omit<PeerResult,
     // RSS is read before and after the connections, each time after the same quiet period (V8's memory
     // reducer shrinks the heap in ~8 s steps once allocation stops) and two full collections. Peers run with
     // a pinned young generation (lib/proc.ts), so the difference is the connections, not GC sizing.
-    const idleMs = Number(process.env.BENCH_IDLE_MS ?? (quick ? 3000 : 20_000));
+    const idleMs = Number(process.env.BENCH_IDLE_MS ?? (quick ? 2000 : 20_000));
     await sleep(idleMs);
     const rss0 = await gcAndRss(port, pid);
     say(`[${peer.name}] connecting ${BIG} clients (bootstrap round-trip each, ${peer.rooms} room(s) each)`);
