@@ -155,7 +155,10 @@ export class Model {
     }
     let row: Record<string, unknown> | undefined;
     try {
-      row = await tx.trx.insertInto(def.table).values(encodeRow(def.fields, input, this.#store.engine)).returningAll().executeTakeFirst();
+      const values = encodeRow(def.fields, input, this.#store.engine);
+      const insert = tx.trx.insertInto(def.table);
+      // Nothing given (every field has a default or may be null): `insert … () values ()` is no SQL either engine takes.
+      row = await (Object.keys(values).length === 0 ? insert.defaultValues() : insert.values(values)).returningAll().executeTakeFirst();
     } catch (err) {
       if (UNIQUE_VIOLATION.test(String((err as { code?: unknown }).code))) throw new ModelError('conflict', `create: ${def.name} ${String(input[def.key] ?? '')} already exists`);
       throw err;

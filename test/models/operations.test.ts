@@ -193,6 +193,19 @@ for (const engine of engines) {
       await todos.delete(theirs.id);
     });
 
+    test('an object created with no fields gets its key and nulls, alone or in bulk (found by the filter property test)', async () => {
+      const t = uniqueTable('bare');
+      tables.push(t);
+      const notes = models.define({ name: `app.Bare${t.slice(-8)}`, table: t, fields: { id: 'key', n: 'integer', note: 'text' } });
+      await models.migrate();
+      const one = await notes.create({});
+      assert.equal(typeof one.id, 'number');
+      assert.equal(one.n, null);
+      const many = await notes.bulkCreate([{}, {}]);
+      assert.equal(new Set([one.id, ...many.map((o) => o.id)]).size, 3);
+      assert.equal((await notes.list()).count, 3);
+    });
+
     test('text keys: save creates with the given key, then updates it; a duplicate create is a conflict', async () => {
       const t = uniqueTable('tag');
       tables.push(t);
