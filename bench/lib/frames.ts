@@ -35,12 +35,15 @@ export function clientFrame(text: string, opcode = 0x1): Buffer {
   return frame;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Parses the server's byte stream: first the HTTP response head, then frames. `onFrame` gets each complete
- * frame's opcode and payload (a view into the buffer: copy it to keep it).
+ * frame's opcode and payload (a view into the buffer: copy it to keep it). `push` may be given a view of a buffer
+ * that is reused after it returns: what it keeps of an incomplete frame, it copies.
  */
 export class FrameReader {
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #upgraded = false;
   #onUpgrade: (status: number) => void;
   #onFrame: (opcode: number, payload: Buffer) => void;
@@ -54,10 +57,13 @@ export class FrameReader {
     this.#buf = this.#buf.length === 0 ? chunk : Buffer.concat([this.#buf, chunk]);
     if (!this.#upgraded) {
       const end = this.#buf.indexOf('\r\n\r\n');
-      if (end === -1) return;
+      if (end === -1) {
+        this.#buf = Buffer.from(this.#buf);
+        return;
+      }
       const status = Number(this.#buf.subarray(9, 12).toString());
       this.#upgraded = true;
-      this.#buf = this.#buf.subarray(end + 4);
+      this.#buf = Buffer.from(this.#buf.subarray(end + 4));
       this.#onUpgrade(status);
     }
     let off = 0;
@@ -79,6 +85,6 @@ export class FrameReader {
       this.#onFrame((buf[off] as number) & 0x0f, buf.subarray(off + head, off + head + len));
       off += head + len;
     }
-    this.#buf = off === buf.length ? Buffer.alloc(0) : buf.subarray(off);
+    this.#buf = off === buf.length ? EMPTY : Buffer.from(buf.subarray(off));
   }
 }
