@@ -102,6 +102,15 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonParsed 
   }
 }
 
+/** The position of the first character at or after `i` that is not JSON whitespace. */
+export function skipBlank(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+    else return i;
+  }
+}
+
 /** One parse's state: the text, the position, and the raw member texts when asked for. */
 class Parser {
   readonly text: string;
@@ -120,14 +129,7 @@ class Parser {
   }
 
   skipSpace(): void {
-    const text = this.text;
-    let i = this.i;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
-    this.i = i;
+    this.i = skipBlank(this.text, this.i);
   }
 
   string(): string {

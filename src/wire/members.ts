@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isPlainObject, type JsonFailure } from './json.js';
+import { isPlainObject, skipBlank, type JsonFailure } from './json.js';
 
 /** A parse by {@link parseMembers}: the value as `JSON.parse` gives it, and the raw text of each top-level member. */
 export interface MembersParsed {
@@ -54,14 +54,6 @@ export function parseMembers(text: string, options: { readonly maxDepth?: number
     i = skipBlank(text, end);
     if (text.charCodeAt(i) !== 0x2c) return { ok: true, value, raw };
     i = skipBlank(text, i + 1);
-  }
-}
-
-function skipBlank(text: string, i: number): number {
-  for (;;) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-    else return i;
   }
 }
 
