@@ -51,9 +51,11 @@ export function decodeTrigger(body: string): Trigger | { readonly error: Trigger
   if (listed === undefined) return { error: TriggerError.NoRooms };
   const data = raw.get('data');
   if (data === undefined) return { error: TriggerError.NoData };
-  const rooms = cached.get(listed) ?? decodeRooms(listed);
+  const known = cached.get(listed);
+  if (known !== undefined) return { rooms: known, data };
+  const rooms = decodeRooms(listed);
   if (typeof rooms === 'string') return { error: rooms };
-  if (listed.length <= CACHED_TEXT_LIMIT && !cached.has(listed)) {
+  if (listed.length <= CACHED_TEXT_LIMIT) {
     if (cached.size >= CACHE_LIMIT) cached.clear();
     cached.set(listed, rooms);
   }
