@@ -93,7 +93,12 @@ export class LoadGen {
   readonly #worker: Worker<Command, Reply>;
 
   constructor(script: string) {
-    this.#worker = new Worker<Command, Reply>(script, {}, (r) => r.op === 'progress' && ((this.received = r.received), true));
+    // Progress reports answer no command: they update the count of frames received.
+    this.#worker = new Worker<Command, Reply>(script, {}, (r) => {
+      if (r.op !== 'progress') return false;
+      this.received = r.received;
+      return true;
+    });
   }
 
   get child(): ChildProcess {
