@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry } from 'prom-client';
 import type { Stats } from '../core/stats.js';
 import type { LayerCounters } from '../layers/layer.js';
+import { gauge as gaugeOf, registerProcessMetrics, total } from './process-metrics.js';
 
 /** What the metrics read. */
 export interface MetricsSource {
@@ -22,32 +23,10 @@ export interface MetricsSource {
 /** Creates the registry (one per server, never the global one). */
 export function createMetrics(source: MetricsSource): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
+  registerProcessMetrics(registry);
   const { stats } = source;
-  const counter = (name: string, help: string, read: () => number): void => {
-    let reported = 0;
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        // A Counter only grows: bring it up to the running total.
-        const value = read();
-        if (value > reported) this.inc(value - reported);
-        reported = value;
-      },
-    });
-  };
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
-  };
+  const counter = (name: string, help: string, read: () => number): void => total(registry, name, help, read);
+  const gauge = (name: string, help: string, read: () => number): void => gaugeOf(registry, name, help, read);
   gauge('roomcast_connections', 'Open WebSocket connections on this node.', () => source.connections());
   gauge('roomcast_groups', 'Groups (rooms) with at least one member on this node.', () => source.groups());
   gauge('roomcast_queued_bytes', 'Bytes waiting in outbound queues on this node.', () => source.queuedBytes());
