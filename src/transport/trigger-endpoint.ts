@@ -42,11 +42,12 @@ export type TriggerEndpoint = (req: IncomingMessage, res: ServerResponse) => boo
 /** Creates the endpoint. */
 export function createTriggerEndpoint(options: TriggerEndpointOptions): TriggerEndpoint {
   const { path, logger, inflight } = options;
+  const settle = (): void => void inflight.count--;
   return (req, res) => {
     const url = req.url ?? '';
     if (req.method !== 'POST' || !url.startsWith(path) || (url.length !== path.length && url[path.length] !== '?')) return false;
     inflight.count++;
-    res.once('close', () => inflight.count--);
+    res.on('close', settle);
     if (options.isClosing()) return answer(res, 503, 'server is shutting down', true);
     // Backends send no Origin; a browser always does. A page on another site must not be able to trigger (a
     // loopback-trusted endpoint is reachable from any page open on that machine).
@@ -63,20 +64,23 @@ export function createTriggerEndpoint(options: TriggerEndpointOptions): TriggerE
     }
     const tooLarge = `trigger body larger than ${options.maxBytes} bytes`;
     if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) return answer(res, 413, tooLarge, true);
-    // django-binder posts the JSON body with no Content-Type (requests' `data=`): any body is read as UTF-8 text.
-    req.setEncoding('utf8');
-    let body = '';
+    // django-binder posts the JSON body with no Content-Type (requests' `data=`): any body is read as UTF-8 text,
+    // decoded once at the end (a backend's trigger nearly always arrives in one chunk).
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let bytes = 0;
-    req.on('data', (chunk: string) => {
-      bytes += Buffer.byteLength(chunk);
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
       if (bytes > options.maxBytes) {
         if (!res.headersSent) answer(res, 413, tooLarge, true);
         return;
       }
-      body += chunk;
+      if (first === undefined) first = chunk;
+      else (more ??= [first]).push(chunk);
     });
     req.on('end', () => {
       if (bytes > options.maxBytes) return;
+      const body = more !== undefined ? Buffer.concat(more, bytes).toString('utf8') : (first?.toString('utf8') ?? '');
       const trigger = decodeTrigger(body);
       if ('error' in trigger) return void answer(res, 400, trigger.error, false);
       options.publish(trigger);

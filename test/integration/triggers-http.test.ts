@@ -126,6 +126,25 @@ test('bodies over trigger.maxBytes get 413, declared or streamed, and publish no
   }
 });
 
+test('a body sent in pieces, one splitting a multi-byte character, is published whole', async () => {
+  const bytes = Buffer.from(JSON.stringify({ rooms: [{ location: 'Delft' }], data: { city: 'Zürich', sign: '€ 5' } }));
+  const cut = bytes.indexOf(Buffer.from('ü')) + 1; // between the two bytes of ü
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(`${rc.url}/trigger/`, { method: 'POST', headers: { authorization: 'Bearer sekrit' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.write(bytes.subarray(0, cut));
+    setTimeout(() => {
+      req.write(bytes.subarray(cut, cut + 10));
+      setTimeout(() => req.end(bytes.subarray(cut + 10)), 10);
+    }, 10);
+  });
+  assert.equal(status, 200);
+  assert.deepEqual(await c.next(), { type: 'publish', data: { city: 'Zürich', sign: '€ 5' }, requestId: 'd' });
+});
+
 test('only POST to the trigger path is a trigger: a query string is fine, other methods and paths are not', async () => {
   const h = { authorization: 'Bearer sekrit' };
   const post = (path: string): Promise<Response> => fetch(`${rc.url}${path}`, { method: 'POST', headers: h, body: JSON.stringify({ rooms: [], data: 1 }) });
