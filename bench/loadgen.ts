@@ -5,6 +5,9 @@
 import { connect, type Socket } from 'node:net';
 import { FrameReader, clientFrame, upgradeRequest } from './lib/frames.js';
 import { now } from './lib/clock.js';
+import { recordPauses } from './lib/pauses.js';
+
+recordPauses('loadgen');
 
 export type PeerKind = 'roomcast' | 'bare-ws' | 'socket.io';
 
@@ -21,10 +24,14 @@ export type Reply =
   | { op: 'progress'; received: number }
   | { op: 'closed' };
 
-/** Publish→receive times (ms) of one peer's frames, and the publish (`"seq":`) each belongs to (NaN for model changes). */
+/**
+ * Publish→receive times (ms) of one peer's frames, the publish (`"seq":`) each belongs to (NaN for model changes),
+ * and when that publish was sent (benchmark clock).
+ */
 export interface Timings {
   readonly latencies: number[];
   readonly seqs: number[];
+  readonly sent: number[];
 }
 
 /** Samples kept per peer. */
@@ -37,16 +44,19 @@ const MAX_SAMPLES = 500_000;
 class Samples {
   readonly latencies = new Float64Array(MAX_SAMPLES);
   readonly seqs = new Float64Array(MAX_SAMPLES);
+  readonly sent = new Float64Array(MAX_SAMPLES);
   count = 0;
 
-  add(latency: number, seq: number): void {
+  add(latency: number, seq: number, sent: number): void {
     if (this.count === MAX_SAMPLES) return;
     this.latencies[this.count] = latency;
+    this.sent[this.count] = sent;
     this.seqs[this.count++] = seq;
   }
 
   timings(): Timings {
-    return { latencies: Array.from(this.latencies.subarray(0, this.count)), seqs: Array.from(this.seqs.subarray(0, this.count)) };
+    const n = this.count;
+    return { latencies: Array.from(this.latencies.subarray(0, n)), seqs: Array.from(this.seqs.subarray(0, n)), sent: Array.from(this.sent.subarray(0, n)) };
   }
 }
 
@@ -80,7 +90,7 @@ function onPublish(port: number, payload: Buffer): void {
   if (!timing) return;
   const t = stamp(payload);
   if (Number.isNaN(t)) return;
-  samples.get(port)?.add(now() - t, number(payload, '"seq":'));
+  samples.get(port)?.add(now() - t, number(payload, '"seq":'), t);
 }
 
 const READ_BUFFER = Buffer.alloc(64 * 1024);

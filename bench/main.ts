@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { PeerKind, Reply, Timings } from './loadgen.js';
 import { compile } from './lib/build.js';
-import { LoadGen, PublisherProc, cpuDuring, pinned, rssBytes, startPeer } from './lib/proc.js';
+import { PAUSE_DIR, explain, readPauses, type Pause, type SlowPublish } from './lib/pauses.js';
+import { LoadGen, PublisherProc, cpuDuring, cpuMs, pinned, rssBytes, startPeer } from './lib/proc.js';
 import type { Target } from './lib/publisher.js';
 import { chart, perPublish, percentile, table, type PeerResult } from './lib/report.js';
 
@@ -34,8 +35,18 @@ const LATENCY_MEMBERS = 100;
 const LATENCY_RATE = 50;
 /** Publishes timed per peer: a p99 is decided by its worst 1% of publishes, so they must be many. */
 const LATENCY_PUBLISHES = quick ? 400 : 2000;
-/** Publishes per peer before the samples are taken. */
+/** Publishes per peer before the samples are taken (after SETTLED_MS idle). */
 const LATENCY_WARM = quick ? 100 : 300;
+/**
+ * How long the peers of a latency run stay idle after they start, before the warm-up. V8 runs a "memory reducer"
+ * once a process's old generation has grown by 1 MB after start-up (flag gc_memory_reducer_start_delay_ms, 8 s):
+ * up to three full, compacting collections, each when a timer finds the process idle (allocating little), 0.5 s
+ * apart or 8 s later when it is not. The peer that allocates least, roomcast, was found idle in the middle of the
+ * samples: 10–22 ms pauses there for its 9 MB heap (found with BENCH_PAUSES), 13–24 ms quarter p99s against 2–5 ms
+ * in the others. Idle from the start, every peer's reducer runs and finishes here, as on a server that was up
+ * before its traffic came.
+ */
+const SETTLED_MS = 11_000;
 
 interface Peer {
   readonly name: string;
@@ -144,6 +155,33 @@ function byQuarter(t: Timings, first: number, end: number): number[] {
   return quarters.map((q) => percentile(Float64Array.from(q).sort(), 0.99));
 }
 
+/** Asks each process for the pauses it recorded (lib/pauses.ts): name → pauses. */
+async function collectPauses(procs: readonly { name: string; child: ChildProcess }[]): Promise<Map<string, Pause[]>> {
+  for (const p of procs) p.child.kill('SIGUSR2');
+  await sleep(500);
+  return new Map(procs.map((p) => [p.name, readPauses(roleOf(p.name), p.child.pid as number)]));
+}
+/** The role a process records its pauses under (recordPauses callers): peers by script, generators, publisher. */
+function roleOf(name: string): string {
+  if (name.startsWith('loadgen')) return 'loadgen';
+  if (name === 'publisher') return 'publisher';
+  const peer = PEERS.find((p) => p.name === name) as Peer;
+  return peer.script.replace(/^.*\//, '').replace(/\.ts$/, '');
+}
+
+/** The publishes that had a delivery slower than `above` ms, slowest first. */
+function slowest(t: Timings, above: number): SlowPublish[] {
+  const by = new Map<number, { seq: number; sent: number; slowest: number }>();
+  t.latencies.forEach((l, i) => {
+    if (l <= above) return;
+    const seq = t.seqs[i] as number;
+    const p = by.get(seq);
+    if (p === undefined) by.set(seq, { seq, sent: t.sent[i] as number, slowest: l });
+    else p.slowest = Math.max(p.slowest, l);
+  });
+  return [...by.values()].sort((a, b) => b.slowest - a.slowest);
+}
+
 /**
  * Latency of every peer in one stream of publishes: all peers run at once, each with LATENCY_MEMBERS clients,
  * and one publisher offers each LATENCY_RATE publishes/s, moving to the next peer with every publish
@@ -156,33 +194,44 @@ async function latencyAll(peers: readonly Peer[], backendUrl: string): Promise<M
   const gens = [new LoadGen(LOADGEN), new LoadGen(LOADGEN)];
   let pub: PublisherProc | undefined;
   try {
+    const started = performance.now();
     for (const peer of peers) running.push({ peer, ...(await startPeer(built(peer.script), { BENCH_BOOTSTRAP_URL: backendUrl })) });
     for (const r of running) await connectAll(gens, r.peer, r.port, LATENCY_MEMBERS);
-    // Start-up garbage is collected now, so that no peer's first full collection falls among the samples; the
-    // warm-up gives what follows a collection (sweeping, heap resizing) time to settle.
-    for (const r of running) await gcAndRss(r.port, r.child.pid as number);
+    // No collection is forced here (RSS is measured in capacity, on other processes): a full collection arms V8's
+    // memory reducer, which runs another one 8 s later if the process then allocates little (V8 takes it for
+    // idle). Forced before the warm-up, that one fell among the samples of the peer allocating least, roomcast:
+    // 10–28 ms for its 9 MB heap on this machine (BENCH_PAUSES found it).
     pub = publisher(running.map((r) => r.peer.target(r.publishPort)));
-    say(`[latency] ${LATENCY_PUBLISHES} publishes to ${LATENCY_MEMBERS} members of each of ${running.length} peers, ${LATENCY_RATE}/s each, in turn (${((LATENCY_PUBLISHES + LATENCY_WARM) / LATENCY_RATE).toFixed(0)} s)`);
+    say(`[latency] ${LATENCY_PUBLISHES} publishes to ${LATENCY_MEMBERS} members of each of ${running.length} peers, ${LATENCY_RATE}/s each, in turn, after ${SETTLED_MS / 1000} s idle and ${LATENCY_WARM} to warm up (${(SETTLED_MS / 1000 + (LATENCY_PUBLISHES + LATENCY_WARM) / LATENCY_RATE).toFixed(0)} s)`);
+    await sleep(SETTLED_MS - (performance.now() - started));
     // Warm-up, timed like the real thing so that the generators' timing code is compiled too (samples dropped).
     await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
     await pub.rotate(LATENCY_WARM, LATENCY_RATE);
     await sleep(500);
     await Promise.all(gens.map((g) => g.ask({ op: 'reset', latency: true })));
     const before = pub.published;
+    const cpuBefore = running.map((r) => cpuMs(r.child.pid as number));
     await pub.rotate(LATENCY_PUBLISHES, LATENCY_RATE);
+    const cpuPerPublish = running.map((r, i) => ((cpuMs(r.child.pid as number) - (cpuBefore[i] as number)) * 1000) / LATENCY_PUBLISHES);
     await sleep(300);
     const expected = ((pub.published - before) / running.length) * LATENCY_MEMBERS;
     const stats = await Promise.all(gens.map((g) => g.ask<Extract<Reply, { op: 'stats' }>>({ op: 'stats' })));
+    const pauses = PAUSE_DIR === undefined ? undefined : await collectPauses([...running.map((r) => ({ name: r.peer.name, child: r.child })), ...gens.map((g, i) => ({ name: `loadgen ${i + 1}`, child: g.child })), { name: 'publisher', child: pub.child }]);
     const out = new Map<string, PeerResult['latency']>();
-    for (const r of running) {
-      const parts = stats.map((x) => x.byPort[r.port] ?? { latencies: [], seqs: [] });
-      const timings: Timings = { latencies: parts.flatMap((t) => t.latencies), seqs: parts.flatMap((t) => t.seqs) };
+    for (const [i, r] of running.entries()) {
+      const parts = stats.map((x) => x.byPort[r.port] ?? { latencies: [], seqs: [], sent: [] });
+      const timings: Timings = { latencies: parts.flatMap((t) => t.latencies), seqs: parts.flatMap((t) => t.seqs), sent: parts.flatMap((t) => t.sent) };
       const all = Float64Array.from(timings.latencies).sort();
       const quarters = byQuarter(timings, before, pub.published);
       const lat = { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all[all.length - 1] ?? NaN, delivered: all.length, expected, p99ByQuarter: quarters };
       say(`[${r.peer.name}] latency: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.delivered}/${lat.expected}); p99 by quarter of the run ${quarters.map((q) => q.toFixed(2)).join(' / ')} ms`);
-      say(`[${r.peer.name}]   ${breakdown(timings)}`);
+      say(`[${r.peer.name}]   ${breakdown(timings)}; CPU ${(cpuPerPublish[i] as number).toFixed(0)} µs per publish`);
       out.set(r.peer.name, lat);
+      if (pauses !== undefined) {
+        const slow = slowest(timings, lat.p99);
+        for (const line of explain(r.peer.name, slow, pauses)) say(line);
+        writeFileSync(`${PAUSE_DIR}/slowest-${r.peer.name}.json`, JSON.stringify(slow));
+      }
     }
     return out;
   } finally {

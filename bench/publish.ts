@@ -2,7 +2,10 @@
  * The publisher process: {@link Publishers} for a run's targets (BENCH_TARGETS), driven by bench/main.ts over
  * IPC (lib/proc.ts). Each command is answered once every publish it made is answered.
  */
+import { recordPauses } from './lib/pauses.js';
 import { Publishers, type Target } from './lib/publisher.js';
+
+recordPauses('publisher');
 
 export type PublishCommand = { op: 'burst'; target: number; count: number } | { op: 'rotate'; count: number; perSecond: number };
 export interface PublishReply {

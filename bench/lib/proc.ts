@@ -124,6 +124,10 @@ export class PublisherProc {
     this.#worker = new Worker<PublishCommand, PublishReply>(script, { BENCH_TARGETS: JSON.stringify(targets) });
   }
 
+  get child(): ChildProcess {
+    return this.#worker.child;
+  }
+
   /** Publishes `count` times to target `target`, 16 requests at once; resolves when every one is answered. */
   burst(target: number, count: number): Promise<void> {
     return this.#ask({ op: 'burst', target, count });
@@ -150,6 +154,11 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/** CPU time (ms) a process has run so far, to the nanosecond (the scheduler's count, not clock ticks). */
+export function cpuMs(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 }
 
 /** Resident set size in bytes. */

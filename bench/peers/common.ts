@@ -3,6 +3,10 @@
  * all peers), reading a request body, and the READY line the orchestrator waits for.
  */
 import { get, type IncomingMessage } from 'node:http';
+import { basename } from 'node:path';
+import { recordPauses } from '../lib/pauses.js';
+
+recordPauses(basename(process.argv[1] ?? 'peer', '.mjs'));
 
 /** GETs the stub backend's bootstrap; resolves true on 200. */
 export function bootstrap(url: string): Promise<boolean> {

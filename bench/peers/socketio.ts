@@ -25,3 +25,5 @@ io.on('connection', (socket) => {
   });
 });
 http.listen(0, '127.0.0.1', () => ready((http.address() as AddressInfo).port));
+// A graceful exit on SIGTERM, so that a peer run with --cpu-prof writes its profile.
+process.on('SIGTERM', () => process.exit(0));
