@@ -23,15 +23,16 @@ const CLOSE_GRACE_MS = 2000;
 // Idle time before the kernel starts probing a silent peer.
 const KEEPALIVE_MS = 60_000;
 
-// Sockets written to in this event-loop turn, and those of them corked until the turn ends.
-let touched = new Set<Duplex>();
+// The event-loop turn, counted from 1: a socket remembers the turn it was last written in (no set of sockets per
+// turn to fill and look up). Sockets corked in this turn are uncorked when it ends.
+let turn = 1;
 let corked: Duplex[] = [];
 let flushScheduled = false;
 
 function endTurn(): void {
   const sockets = corked;
   corked = [];
-  touched = new Set();
+  turn++;
   flushScheduled = false;
   for (const s of sockets) s.uncork();
 }
@@ -39,36 +40,20 @@ function endTurn(): void {
 // Frames up to this size go out as one copied buffer when they are written at once: one plain write is cheaper
 // for Node's streams than a vectored write of header, payload and tail.
 const COPY_BELOW = 2048;
+// Tails up to this length are copied byte by byte: cheaper than a call into the UTF-8 encoder for a few bytes.
+const SHORT_TAIL = 64;
 
-function writeFrame(raw: Duplex, header: Buffer, head: Buffer | string, tail: string | undefined, bytes: number): void {
-  if (!touched.has(raw)) {
-    touched.add(raw);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(endTurn);
-    }
-    if (bytes < COPY_BELOW && typeof head !== 'string') {
-      const frame = Buffer.allocUnsafe(header.length + bytes);
-      header.copy(frame, 0);
-      head.copy(frame, header.length);
-      if (tail !== undefined) frame.write(tail, header.length + head.length);
-      raw.write(frame);
-      return;
-    }
-    raw.cork();
-    raw.write(header);
-    raw.write(head);
-    if (tail !== undefined) raw.write(tail);
-    raw.uncork();
-    return;
+/** One frame, header + head (+ tail) of `bytes` bytes in all after the header, as one new buffer. */
+function copied(header: Buffer, head: Buffer, tail: string | undefined, bytes: number, tailAscii: boolean): Buffer {
+  const frame = Buffer.allocUnsafe(header.length + bytes);
+  for (let i = 0; i < header.length; i++) frame[i] = header[i] as number;
+  frame.set(head, header.length);
+  if (tail !== undefined) {
+    const at = header.length + head.length;
+    if (tailAscii && tail.length <= SHORT_TAIL) for (let i = 0; i < tail.length; i++) frame[at + i] = tail.charCodeAt(i);
+    else frame.write(tail, at);
   }
-  if (raw.writableCorked === 0) {
-    raw.cork();
-    corked.push(raw);
-  }
-  raw.write(header);
-  raw.write(head);
-  if (tail !== undefined) raw.write(tail);
+  return frame;
 }
 
 const OWNER = Symbol('roomcast.websocket');
@@ -103,6 +88,8 @@ export class WebSocketConnection extends FrameReader implements Socket {
   protected readonly maxPayload: number;
   readonly #raw: Raw;
   #closeSent = false;
+  /** The turn this socket was last written in (see `turn`). */
+  #turn = 0;
 
   /**
    * Completes the handshake on `raw` (the upgrade request's socket, already checked by `checkUpgrade`).
@@ -145,13 +132,45 @@ export class WebSocketConnection extends FrameReader implements Socket {
     const raw = this.#raw;
     if (this.#closeSent || !raw.writable) return;
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    writeFrame(raw, textFrameHeader(bytes), data, undefined, bytes);
+    this.#write(raw, textFrameHeader(bytes), data, undefined, bytes, false);
   }
 
   sendParts(head: Buffer, tail: string | undefined, tailBytes: number): void {
     const raw = this.#raw;
     if (this.#closeSent || !raw.writable) return;
-    writeFrame(raw, textFrameHeader(head.length + tailBytes), head, tail, head.length + tailBytes);
+    // A tail as long in bytes as in characters is ASCII.
+    this.#write(raw, textFrameHeader(head.length + tailBytes), head, tail, head.length + tailBytes, tail !== undefined && tail.length === tailBytes);
+  }
+
+  /**
+   * Writes one frame: at once if it is this socket's first in the turn, else corked until the turn ends. A
+   * socket's frames stay in order either way (a corked socket buffers the later ones behind the first).
+   */
+  #write(raw: Duplex, header: Buffer, head: Buffer | string, tail: string | undefined, bytes: number, tailAscii: boolean): void {
+    if (this.#turn !== turn) {
+      this.#turn = turn;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(endTurn);
+      }
+      if (bytes < COPY_BELOW && typeof head !== 'string') {
+        raw.write(copied(header, head, tail, bytes, tailAscii));
+        return;
+      }
+      raw.cork();
+      raw.write(header);
+      raw.write(head);
+      if (tail !== undefined) raw.write(tail);
+      raw.uncork();
+      return;
+    }
+    if (raw.writableCorked === 0) {
+      raw.cork();
+      corked.push(raw);
+    }
+    raw.write(header);
+    raw.write(head);
+    if (tail !== undefined) raw.write(tail);
   }
 
   onceDrained(listener: () => void): void {
