@@ -189,13 +189,35 @@ function slowest(t: Timings, above: number): SlowPublish[] {
  * peer, one pause of tens of milliseconds (seen here, from outside the peers) decided which peer had the worse
  * p99, and back-to-back runs moved the ratio between 0.5× and 2×.
  */
-async function latencyAll(peers: readonly Peer[], backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
-  const running: { peer: Peer; child: ChildProcess; port: number; publishPort: number }[] = [];
+interface Started {
+  readonly peer: Peer;
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly publishPort: number;
+}
+/** Peers of a latency run, started at `at` (performance.now()); see SETTLED_MS. */
+interface LatencyPeers {
+  readonly at: number;
+  readonly running: Promise<Started[]>;
+}
+
+function startLatencyPeers(peers: readonly Peer[], backendUrl: string): LatencyPeers {
+  const at = performance.now();
+  const running = (async () => {
+    const out: Started[] = [];
+    for (const peer of peers) out.push({ peer, ...(await startPeer(built(peer.script), { BENCH_BOOTSTRAP_URL: backendUrl })) });
+    return out;
+  })();
+  return { at, running };
+}
+
+async function latencyAll(peers: LatencyPeers): Promise<Map<string, PeerResult['latency']>> {
+  const running: Started[] = [];
   const gens = [new LoadGen(LOADGEN), new LoadGen(LOADGEN)];
   let pub: PublisherProc | undefined;
   try {
-    const started = performance.now();
-    for (const peer of peers) running.push({ peer, ...(await startPeer(built(peer.script), { BENCH_BOOTSTRAP_URL: backendUrl })) });
+    const started = peers.at;
+    running.push(...(await peers.running));
     for (const r of running) await connectAll(gens, r.peer, r.port, LATENCY_MEMBERS);
     // No collection is forced here (RSS is measured in capacity, on other processes): a full collection arms V8's
     // memory reducer, which runs another one 8 s later if the process then allocates little (V8 takes it for
@@ -248,13 +270,11 @@ async function latencyAll(peers: readonly Peer[], backendUrl: string): Promise<M
  * the memory layer. It runs two nodes and Redis itself, whose work on the shared CPU raised every other peer's
  * tail when they shared a stream (p99s of 15-80 ms instead of 8-11).
  */
-async function latencyOfAll(backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
-  const apart = chosen.filter((p) => p.name === 'roomcast-redis');
-  const together = chosen.filter((p) => !apart.includes(p));
-  const out = together.length > 0 ? await latencyAll(together, backendUrl) : new Map<string, PeerResult['latency']>();
+async function latencyOfAll(together: LatencyPeers | undefined, backendUrl: string): Promise<Map<string, PeerResult['latency']>> {
+  const out = together !== undefined ? await latencyAll(together) : new Map<string, PeerResult['latency']>();
   const memory = PEERS.find((p) => p.name === 'roomcast') as Peer;
-  for (const peer of apart) {
-    const pair = await latencyAll([memory, peer], backendUrl);
+  for (const peer of APART) {
+    const pair = await latencyAll(startLatencyPeers([memory, peer], backendUrl));
     const reference = pair.get(memory.name);
     out.set(peer.name, { ...(pair.get(peer.name) as PeerResult['latency']), ...(reference ? { reference } : {}) });
   }
@@ -364,8 +384,14 @@ const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/
 say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
 say(pinned ? 'server under test pinned to CPU 0; load generators and publisher to CPU 1' : 'WARNING: taskset unavailable: processes share all CPUs');
 const measured = new Map<string, Omit<PeerResult, 'latency'>>();
+// The latency run's peers start now, so that they have idled past V8's start-up memory reducer (SETTLED_MS) by
+// the time the capacity part is done: idle, they cost the capacity peers next to nothing (0.2–2 ms of CPU per
+// second), and a run takes 11 s less. The Redis peer's stream starts its own pair later.
+const APART = chosen.filter((p) => p.name === 'roomcast-redis');
+const TOGETHER = chosen.filter((p) => !APART.includes(p));
+const together = runs('latency') && TOGETHER.length > 0 ? startLatencyPeers(TOGETHER, backendUrl) : undefined;
 if (runs('capacity')) for (const peer of chosen) measured.set(peer.name, await runPeer(peer, backendUrl));
-const latencies = runs('latency') ? await latencyOfAll(backendUrl) : new Map<string, PeerResult['latency']>();
+const latencies = runs('latency') ? await latencyOfAll(together, backendUrl) : new Map<string, PeerResult['latency']>();
 const results: PeerResult[] = measured.size + latencies.size === 0 ? [] : chosen.map((p) => ({ ...(measured.get(p.name) ?? notMeasured(p.name)), latency: latencies.get(p.name) ?? NOT_TIMED }));
 const modelResults: ModelResult[] = [];
 for (const store of STORES) modelResults.push(await runModels(store, backendUrl));
