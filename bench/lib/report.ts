@@ -35,6 +35,8 @@ export interface Meta {
   readonly small: number;
   readonly seconds: number;
   readonly latencyRate: number;
+  /** Publishes timed per peer in the latency run. */
+  readonly latencyPublishes: number;
   readonly node: string;
   readonly cpus: number;
 }
@@ -125,7 +127,10 @@ export function table(results: readonly PeerResult[], meta: Meta): string {
       const ok = higher ? get(rc) >= factor * get(other) : get(rc) <= factor * get(other);
       return [`  ${ok ? 'met    ' : 'NOT MET'}  ${name}`];
     });
-    if (verdicts.length > 0) out.push('', 'Targets (issue 3):', ...verdicts);
+    // A quick run checks a change's direction; its RSS per connection at 2,000 connections after 2 s is mostly heap
+    // sizing, and its p99 rests on 400 publishes per peer: the targets are judged on the full run.
+    const heading = meta.quick ? `Targets (issue 3), indicative only: --quick measures ${meta.big} connections and ${meta.latencyPublishes} publishes; the targets are judged on the full run:` : 'Targets (issue 3):';
+    if (verdicts.length > 0) out.push('', heading, ...verdicts);
   }
   return out.join('\n');
 }
