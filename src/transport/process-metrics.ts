@@ -5,10 +5,19 @@
  * Why not prom-client's `collectDefaultMetrics`: its event-loop-delay histogram samples the loop with a 10 ms
  * timer, for as long as the process lives. That woke every roomcast node 100 times a second and cost it 6.8 ms of
  * CPU per second while idle (measured on the benchmark machine: 0.1 ms without it), and each wakeup could land
- * ahead of a publish. The loop's health is reported here as utilization (the share of time it was busy, from
- * the counters Node keeps anyway) and as the delay of one turn measured at scrape time. The names are those
- * the defaults used, so dashboards keep working; the delay histogram's summary gauges and the per-space heap
- * gauges are the ones left out.
+ * ahead of a publish.
+ *
+ * Against prom-client 15's defaults (all under the `roomcast_` prefix, as before):
+ * - kept, same names: `process_cpu_{user,system}_seconds_total`, `process_cpu_seconds_total`,
+ *   `process_start_time_seconds`, `process_resident_memory_bytes`, `process_open_fds` (Linux),
+ *   `nodejs_heap_size_{total,used}_bytes`, `nodejs_external_memory_bytes`, `nodejs_eventloop_lag_seconds`
+ *   (measured at scrape time, as the defaults did), `nodejs_version_info`;
+ * - replaced: the delay histogram's summary gauges (`nodejs_eventloop_lag_{min,max,mean,stddev,p50,p90,p99}_seconds`)
+ *   by `nodejs_eventloop_{active,idle}_seconds_total`, whose rates give the loop's utilization; the
+ *   `nodejs_gc_duration_seconds` histogram by `nodejs_gc_total` and `nodejs_gc_seconds_total` (by `kind`), whose
+ *   ratio of rates is the mean pause; `nodejs_active_{handles,requests,resources}` by
+ *   `nodejs_active_resources_total`;
+ * - left out: `process_virtual_memory_bytes`, `process_heap_bytes`, `process_max_fds` and the per-space heap gauges.
  *
  * @module
  */
@@ -70,38 +79,52 @@ export function gauge(registry: Registry, name: string, help: string, read: () =
   });
 }
 
-/** How late a callback queued now runs: one turn of the loop, measured at scrape time. */
+/** How long until a callback queued now with setImmediate runs (the rest of the loop's current turn), at scrape time. */
 function turnDelay(): Promise<number> {
   const start = process.hrtime.bigint();
   return new Promise((resolve) => setImmediate(() => resolve(Number(process.hrtime.bigint() - start) / 1e9)));
 }
 
-function openFds(): number {
+/** Open file descriptors, where /proc tells (Linux). */
+function openFds(): number | undefined {
   try {
     return readdirSync('/proc/self/fd').length - 1; // the directory being read is one of them
   } catch {
-    return NaN; // not Linux
+    return undefined;
   }
+}
+
+/** `process.cpuUsage()` in seconds, read once per scrape for the three CPU counters alike. */
+function cpuReader(): () => { user: number; system: number } {
+  let at = -1;
+  let last = { user: 0, system: 0 };
+  return () => {
+    const now = performance.now();
+    if (now - at > 1) {
+      const { user, system } = process.cpuUsage();
+      last = { user: user / 1e6, system: system / 1e6 };
+      at = now;
+    }
+    return last;
+  };
 }
 
 /** Registers the process metrics on `registry`. */
 export function registerProcessMetrics(registry: Registry): void {
   observeCollections();
   const started = Math.round(Date.now() / 1000 - process.uptime());
-  total(registry, PREFIX + 'process_cpu_user_seconds_total', 'User CPU time spent in seconds.', () => process.cpuUsage().user / 1e6);
-  total(registry, PREFIX + 'process_cpu_system_seconds_total', 'System CPU time spent in seconds.', () => process.cpuUsage().system / 1e6);
-  total(registry, PREFIX + 'process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1e6;
-  });
+  const cpu = cpuReader();
+  total(registry, PREFIX + 'process_cpu_user_seconds_total', 'User CPU time spent in seconds.', () => cpu().user);
+  total(registry, PREFIX + 'process_cpu_system_seconds_total', 'System CPU time spent in seconds.', () => cpu().system);
+  total(registry, PREFIX + 'process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => cpu().user + cpu().system);
   gauge(registry, PREFIX + 'process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', () => started);
   gauge(registry, PREFIX + 'process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
-  gauge(registry, PREFIX + 'process_open_fds', 'Number of open file descriptors.', openFds);
+  if (openFds() !== undefined) gauge(registry, PREFIX + 'process_open_fds', 'Number of open file descriptors.', () => openFds() ?? 0);
   gauge(registry, PREFIX + 'nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', () => process.memoryUsage().heapTotal);
   gauge(registry, PREFIX + 'nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', () => process.memoryUsage().heapUsed);
   gauge(registry, PREFIX + 'nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', () => process.memoryUsage().external);
   gauge(registry, PREFIX + 'nodejs_active_resources_total', 'Resources keeping the event loop alive (sockets, timers, …).', () => process.getActiveResourcesInfo().length);
-  gauge(registry, PREFIX + 'nodejs_eventloop_lag_seconds', 'Lag of event loop in seconds (one turn, measured at scrape time).', turnDelay);
+  gauge(registry, PREFIX + 'nodejs_eventloop_lag_seconds', 'Lag of event loop in seconds (until an immediate callback runs, measured at scrape time).', turnDelay);
   total(registry, PREFIX + 'nodejs_eventloop_active_seconds_total', 'Time the event loop spent running callbacks; its rate is the loop utilization.', () => performance.eventLoopUtilization().active / 1000);
   total(registry, PREFIX + 'nodejs_eventloop_idle_seconds_total', 'Time the event loop spent waiting for events.', () => performance.eventLoopUtilization().idle / 1000);
   for (const [name, help, field] of [

@@ -49,3 +49,46 @@ test('createServer refuses a maxFrameBytes it cannot honour', async () => {
   assert.throws(() => createServer({ maxFrameBytes: 2 ** 31 }), RangeError);
   assert.throws(() => createServer({ maxFrameBytes: 10 }), RangeError);
 });
+
+/** The text frames a server wrote after its 101 answer (unmasked, unfragmented). */
+function serverFrames(bytes: Buffer): string[] {
+  let at = bytes.indexOf('\r\n\r\n') + 4;
+  const out: string[] = [];
+  while (at < bytes.length) {
+    assert.equal(bytes[at], 0x81, 'a final text frame');
+    let length = (bytes[at + 1] as number) & 0x7f;
+    let start = at + 2;
+    if (length === 126) [length, start] = [bytes.readUInt16BE(at + 2), at + 4];
+    else if (length === 127) [length, start] = [Number(bytes.readBigUInt64BE(at + 2)), at + 10];
+    out.push(bytes.subarray(start, start + length).toString('utf8'));
+    at = start + length;
+  }
+  return out;
+}
+
+test('fan-out frames carry the shared head and each member tail byte for byte, whatever the tail and size; frames of one turn keep their order', async () => {
+  const chunks: Buffer[] = [];
+  const raw = new Duplex({ read() {}, write(chunk: Buffer, _enc, cb) {
+    chunks.push(chunk);
+    cb();
+  } });
+  const ws = new WebSocketConnection(raw, 'dGhlIHNhbXBsZSBub25jZQ==', undefined, 1 << 20);
+  ws.start(Buffer.alloc(0));
+  const heads = ['{"type":"publish","data":1,"requestId":', `{"type":"publish","data":"${'x'.repeat(1990)}","requestId":`, `{"type":"publish","data":"${'y'.repeat(70_000)}","requestId":`];
+  const tails = ['"r"}', `"${'a'.repeat(62)}"}`, `"${'b'.repeat(80)}"}`, '"Zürich €"}', '"\ud800 lone"}', '"😀"}'];
+  const sent: string[] = [];
+  for (const head of heads) {
+    for (const tail of tails) {
+      // Each pair twice in the turn: the first is written at once, the second corked until the turn ends.
+      for (let i = 0; i < 2; i++) {
+        ws.sendParts(Buffer.from(head), tail, Buffer.byteLength(tail));
+        sent.push(head + tail);
+      }
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setImmediate(r));
+  const expected = sent.map((text) => Buffer.from(text).toString('utf8')); // a lone surrogate is sent as U+FFFD
+  assert.deepEqual(serverFrames(Buffer.concat(chunks)), expected);
+  assert.equal(raw.writableCorked, 0, 'nothing is left corked once the turn is over');
+});
