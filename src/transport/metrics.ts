@@ -7,7 +7,7 @@
 import { Registry } from 'prom-client';
 import type { Stats } from '../core/stats.js';
 import type { LayerCounters } from '../layers/layer.js';
-import { gauge as gaugeOf, registerProcessMetrics, total } from './process-metrics.js';
+import { counter, gauge, registerProcessMetrics } from './process-metrics.js';
 
 /** What the metrics read. */
 export interface MetricsSource {
@@ -25,21 +25,19 @@ export function createMetrics(source: MetricsSource): Registry {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const { stats } = source;
-  const counter = (name: string, help: string, read: () => number): void => total(registry, name, help, read);
-  const gauge = (name: string, help: string, read: () => number): void => gaugeOf(registry, name, help, read);
-  gauge('roomcast_connections', 'Open WebSocket connections on this node.', () => source.connections());
-  gauge('roomcast_groups', 'Groups (rooms) with at least one member on this node.', () => source.groups());
-  gauge('roomcast_queued_bytes', 'Bytes waiting in outbound queues on this node.', () => source.queuedBytes());
-  gauge('roomcast_layer_up', 'Whether the cross-node layer is healthy (1) or not (0).', () => (source.layerUp() ? 1 : 0));
-  counter('roomcast_frames_received_total', 'Application frames received from clients.', () => stats.received);
-  counter('roomcast_frames_sent_total', 'Frames written to clients.', () => stats.sent);
-  counter('roomcast_send_errors_total', 'Frames that could not be sent.', () => stats.sendErrors);
-  counter('roomcast_slow_consumers_total', 'Connections closed because their queue overflowed (4008).', () => stats.slowConsumers);
-  counter('roomcast_frames_dropped_total', 'Fan-out frames dropped by the drop-oldest queue policy.', () => stats.dropped);
-  counter('roomcast_http_triggers_total', 'Triggers received over HTTP.', () => stats.httpTriggers);
-  counter('roomcast_amqp_triggers_total', 'Triggers received over AMQP.', () => stats.amqpReceived);
-  counter('roomcast_layer_published_total', 'Messages sent to other nodes through the layer.', () => source.layerCounters()?.published ?? 0);
-  counter('roomcast_layer_publish_errors_total', 'Messages to other nodes the layer could not send (lost: delivery across nodes is at most once).', () => source.layerCounters()?.publishErrors ?? 0);
-  counter('roomcast_layer_received_total', 'Messages received from other nodes.', () => source.layerCounters()?.received ?? 0);
+  gauge(registry, 'roomcast_connections', 'Open WebSocket connections on this node.', () => source.connections());
+  gauge(registry, 'roomcast_groups', 'Groups (rooms) with at least one member on this node.', () => source.groups());
+  gauge(registry, 'roomcast_queued_bytes', 'Bytes waiting in outbound queues on this node.', () => source.queuedBytes());
+  gauge(registry, 'roomcast_layer_up', 'Whether the cross-node layer is healthy (1) or not (0).', () => (source.layerUp() ? 1 : 0));
+  counter(registry, 'roomcast_frames_received_total', 'Application frames received from clients.', () => stats.received);
+  counter(registry, 'roomcast_frames_sent_total', 'Frames written to clients.', () => stats.sent);
+  counter(registry, 'roomcast_send_errors_total', 'Frames that could not be sent.', () => stats.sendErrors);
+  counter(registry, 'roomcast_slow_consumers_total', 'Connections closed because their queue overflowed (4008).', () => stats.slowConsumers);
+  counter(registry, 'roomcast_frames_dropped_total', 'Fan-out frames dropped by the drop-oldest queue policy.', () => stats.dropped);
+  counter(registry, 'roomcast_http_triggers_total', 'Triggers received over HTTP.', () => stats.httpTriggers);
+  counter(registry, 'roomcast_amqp_triggers_total', 'Triggers received over AMQP.', () => stats.amqpReceived);
+  counter(registry, 'roomcast_layer_published_total', 'Messages sent to other nodes through the layer.', () => source.layerCounters()?.published ?? 0);
+  counter(registry, 'roomcast_layer_publish_errors_total', 'Messages to other nodes the layer could not send (lost: delivery across nodes is at most once).', () => source.layerCounters()?.publishErrors ?? 0);
+  counter(registry, 'roomcast_layer_received_total', 'Messages received from other nodes.', () => source.layerCounters()?.received ?? 0);
   return registry;
 }

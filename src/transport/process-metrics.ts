@@ -53,7 +53,7 @@ function observeCollections(): void {
 }
 
 /** A counter that reports a running total read at scrape time (a Counter only grows: it is brought up to it). */
-export function total(registry: Registry, name: string, help: string, read: () => number): void {
+export function counter(registry: Registry, name: string, help: string, read: () => number): void {
   let reported = 0;
   new Counter({
     name,
@@ -94,15 +94,17 @@ function openFds(): number | undefined {
   }
 }
 
-/** `process.cpuUsage()` in seconds, read once per scrape for the three CPU counters alike. */
-function cpuReader(): () => { user: number; system: number } {
-  let at = -1;
-  let last = { user: 0, system: 0 };
+/**
+ * `read`, called at most once a millisecond: the values of one scrape that come from one Node call (CPU user and
+ * system time; heap and external memory) are read together, once.
+ */
+function oncePerScrape<T>(read: () => T): () => T {
+  let at = -Infinity;
+  let last: T | undefined;
   return () => {
     const now = performance.now();
-    if (now - at > 1) {
-      const { user, system } = process.cpuUsage();
-      last = { user: user / 1e6, system: system / 1e6 };
+    if (last === undefined || now - at > 1) {
+      last = read();
       at = now;
     }
     return last;
@@ -113,20 +115,21 @@ function cpuReader(): () => { user: number; system: number } {
 export function registerProcessMetrics(registry: Registry): void {
   observeCollections();
   const started = Math.round(Date.now() / 1000 - process.uptime());
-  const cpu = cpuReader();
-  total(registry, PREFIX + 'process_cpu_user_seconds_total', 'User CPU time spent in seconds.', () => cpu().user);
-  total(registry, PREFIX + 'process_cpu_system_seconds_total', 'System CPU time spent in seconds.', () => cpu().system);
-  total(registry, PREFIX + 'process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => cpu().user + cpu().system);
+  const cpu = oncePerScrape(() => process.cpuUsage());
+  const memory = oncePerScrape(() => process.memoryUsage());
+  counter(registry, PREFIX + 'process_cpu_user_seconds_total', 'User CPU time spent in seconds.', () => cpu().user / 1e6);
+  counter(registry, PREFIX + 'process_cpu_system_seconds_total', 'System CPU time spent in seconds.', () => cpu().system / 1e6);
+  counter(registry, PREFIX + 'process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => (cpu().user + cpu().system) / 1e6);
   gauge(registry, PREFIX + 'process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', () => started);
-  gauge(registry, PREFIX + 'process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
+  gauge(registry, PREFIX + 'process_resident_memory_bytes', 'Resident memory size in bytes.', () => memory().rss);
   if (openFds() !== undefined) gauge(registry, PREFIX + 'process_open_fds', 'Number of open file descriptors.', () => openFds() ?? 0);
-  gauge(registry, PREFIX + 'nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', () => process.memoryUsage().heapTotal);
-  gauge(registry, PREFIX + 'nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', () => process.memoryUsage().heapUsed);
-  gauge(registry, PREFIX + 'nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', () => process.memoryUsage().external);
+  gauge(registry, PREFIX + 'nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', () => memory().heapTotal);
+  gauge(registry, PREFIX + 'nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', () => memory().heapUsed);
+  gauge(registry, PREFIX + 'nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', () => memory().external);
   gauge(registry, PREFIX + 'nodejs_active_resources_total', 'Resources keeping the event loop alive (sockets, timers, …).', () => process.getActiveResourcesInfo().length);
   gauge(registry, PREFIX + 'nodejs_eventloop_lag_seconds', 'Lag of event loop in seconds (until an immediate callback runs, measured at scrape time).', turnDelay);
-  total(registry, PREFIX + 'nodejs_eventloop_active_seconds_total', 'Time the event loop spent running callbacks; its rate is the loop utilization.', () => performance.eventLoopUtilization().active / 1000);
-  total(registry, PREFIX + 'nodejs_eventloop_idle_seconds_total', 'Time the event loop spent waiting for events.', () => performance.eventLoopUtilization().idle / 1000);
+  counter(registry, PREFIX + 'nodejs_eventloop_active_seconds_total', 'Time the event loop spent running callbacks; its rate is the loop utilization.', () => performance.eventLoopUtilization().active / 1000);
+  counter(registry, PREFIX + 'nodejs_eventloop_idle_seconds_total', 'Time the event loop spent waiting for events.', () => performance.eventLoopUtilization().idle / 1000);
   for (const [name, help, field] of [
     ['nodejs_gc_total', 'Garbage collections, by kind.', 'count'],
     ['nodejs_gc_seconds_total', 'Time spent in garbage collection pauses in seconds, by kind.', 'seconds'],
