@@ -7,8 +7,6 @@ import type { Command, Reply } from '../loadgen.js';
 import type { PublishCommand, PublishReply } from '../publish.js';
 import type { Target } from './publisher.js';
 
-const TICKS = 100; // USER_HZ on Linux
-
 /**
  * V8 flags of every peer alike: `gc()` for RSS readings, and a young generation pinned at V8's default maximum
  * (16 MiB semi-spaces) so that RSS differences measure connections, not how far V8 resized its nursery.
@@ -149,13 +147,6 @@ export class PublisherProc {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
 /** CPU time (ms) a process has run so far, to the nanosecond (the scheduler's count, not clock ticks). */
 export function cpuMs(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
@@ -169,9 +160,9 @@ export function rssBytes(pid: number): number {
 
 /** Measures the CPU share (percent of one core) of each pid over `fn`. */
 export async function cpuDuring<T>(pids: number[], fn: () => Promise<T>): Promise<{ result: T; cpu: number[]; seconds: number }> {
-  const before = pids.map(cpuSeconds);
+  const before = pids.map(cpuMs);
   const t0 = performance.now();
   const result = await fn();
   const seconds = (performance.now() - t0) / 1000;
-  return { result, cpu: pids.map((p, i) => (100 * (cpuSeconds(p) - (before[i] as number))) / seconds), seconds };
+  return { result, cpu: pids.map((p, i) => (cpuMs(p) - (before[i] as number)) / (10 * seconds)), seconds };
 }
