@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { listening, run, type Proc } from '../helpers/cli.js';
 import { connect } from '../helpers/client.js';
-import { skipUnlessRequired, trigger } from '../helpers/server.js';
+import { launchChromium, skipBrowser } from '../helpers/browser.js';
+import { trigger } from '../helpers/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skipBrowser = existsSync(CHROMIUM) ? false : skipUnlessRequired('chromium', `${CHROMIUM} is missing (apt-get install chromium)`);
 
 interface Order {
   id: number;
@@ -171,11 +170,7 @@ test('--store keeps the orders in that SQLite file, seeded only when empty', asy
 });
 
 test('in Chromium: the Delft manager adds an order, the CEO sees it live, Eindhoven never does', { skip: skipBrowser }, async () => {
-  const { chromium } = await import('playwright-core');
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser: Browser = await launchChromium();
   const errors: string[] = [];
   try {
     const page: Page = await browser.newPage();
