@@ -62,7 +62,7 @@ export const DIALECTS_SCRIPT = `
       socket.addEventListener('open', function () {
         if (ws !== socket) return;
         setState('connected', 'ok');
-        log('note', 'connected to ' + spec.path + ' as ' + user().name);
+        log('info', 'connected to ' + spec.path + ' as ' + user().name);
         setOpen(true);
         opened(user());
       });
@@ -73,7 +73,7 @@ export const DIALECTS_SCRIPT = `
         if (ws !== socket) return;
         ws = null;
         setState('closed (' + event.code + ')', event.code === 1000 ? '' : 'err');
-        log('note', 'closed: ' + event.code + (event.reason ? ' ' + event.reason : ''));
+        log('info', 'closed: ' + event.code + (event.reason ? ' ' + event.reason : ''));
         setOpen(false);
       });
     }
@@ -91,7 +91,7 @@ export const DIALECTS_SCRIPT = `
     };
     var opened = spec.build(api);
     connectBtn.addEventListener('click', function () {
-      if (ws !== null) { var old = ws; ws = null; old.close(1000); setState('closed (1000)', ''); log('note', 'disconnected'); setOpen(false); }
+      if (ws !== null) { var old = ws; ws = null; old.close(1000); setState('closed (1000)', ''); log('info', 'disconnected'); setOpen(false); }
       else connect();
     });
     userSel.addEventListener('change', connect);

@@ -114,8 +114,9 @@ export const DEMO_STYLE = `
   .frames .dir { font-weight: 700; }
   .frames li.out .dir { color: var(--accent); } .frames li.in .dir { color: var(--ok); }
   .frames .frame { overflow-wrap: anywhere; font-size: 12px; }
-  .frames li.note .frame { color: var(--muted); font-family: inherit; font-style: italic; }
+  .frames li.info .frame { color: var(--muted); font-family: inherit; font-style: italic; }
   .frames li.fresh { animation: flash 1.2s ease-out; }
+  @media (max-width: 600px) { .frames li { grid-template-columns: auto minmax(0, 1fr); } .frames .t { grid-column: 1 / -1; } }
   .trigger-form { display: flex; flex-wrap: wrap; gap: 10px 12px; align-items: flex-end; }
   .field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; font-weight: 600; color: var(--muted); }
   .field.grow { flex: 1 1 280px; }
