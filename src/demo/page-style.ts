@@ -34,6 +34,8 @@ export const DEMO_STYLE = `
     .users { margin-top: 12px; }
     .card { padding: 12px 14px; }
     .label { margin-top: 10px; }
+    .room-row .room { font-size: 12px; }
+    .btn { min-width: 96px; }
   }
   .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 16px 18px;
     box-shadow: 0 1px 2px rgba(16, 24, 40, 0.05); min-width: 0; }
