@@ -20,7 +20,7 @@ import type { Logger } from '../log.js';
 import { createModels, openStore, type Model, type Models, type Store } from '../models/index.js';
 import type { ServerOptions } from '../options.js';
 import { nodeHttpGet } from '../transport/http-client.js';
-import { defineOrders, seedOrders } from './orders.js';
+import { defineOrders, mayJoinGroup, seedOrders } from './orders.js';
 import { DEMO_PAGE } from './page.js';
 
 /** The demo's users, by token. */
@@ -82,6 +82,8 @@ export async function withDemo(options: ServerOptions, logger: Logger, demo: Dem
       ...options,
       models,
       auth: options.bootstrap !== undefined ? (options.auth ?? auth) : auth,
+      // rohrpost clients join the location groups the orders are published to, where the user's rooms allow it.
+      rohrpost: { ...options.rohrpost, canSubscribe: options.rohrpost?.canSubscribe ?? mayJoinGroup },
       // The page triggers from the browser: accept triggers from this machine without a secret.
       trigger: { ...options.trigger, allowLoopback: true },
       routes: async (app) => {

@@ -3,7 +3,9 @@
  * `/api/demo/order/`. Who may see and write an order follows the rooms the (stub) backend allows: a branch manager
  * allowed `{"location": "Delft"}` reads and writes Delft's orders only; a CEO allowed `{"location": "*"}` all of
  * them. Each committed change is published to the templar room `{"location": <its location>}` as
- * `{"ids": [id]}`, so a page subscribed to that room refetches its list.
+ * `{"ids": [id]}`, so a page subscribed to that room refetches its list; to the rohrpost group
+ * `location-<its location>`, which a user joins with `{"type": "location", "id": <location>}` where its rooms allow
+ * `{"location": <location>}` ({@link mayJoinGroup}); and to the binding stream `demo.Order`.
  *
  * @example
  * const models = createModels(await openStore('sqlite::memory:'));
@@ -45,13 +47,20 @@ export function mayWriteAt(identity: Identity, location: unknown): boolean {
   return room !== undefined && identity.rooms.allows(room);
 }
 
+/**
+ * The demo's rohrpost `canSubscribe`: a target `{"type": "location", "id": L}` (group `location-L`, where the orders of
+ * L are published) may be joined where `{"location": L}` may; no other target may.
+ */
+export function mayJoinGroup(identity: Identity, target: { readonly type: string; readonly id: string | number }): boolean {
+  return target.type === 'location' && typeof target.id === 'string' && mayWriteAt(identity, target.id);
+}
+
 /** The read rule: everything for a wildcard, else a filter on the allowed locations (none: nothing). */
 export function readOrders(identity: Identity): unknown {
   const locations = allowedLocations(identity);
   if (locations === '*') return true;
   return locations.length === 0 ? false : { location: { in: locations } };
 }
-
 
 /**
  * A Standard Schema validator for orders: a non-empty item, a quantity from 1 to 1000, a location, and `created`
@@ -83,6 +92,7 @@ export function defineOrders(models: Models): Model {
     fields: { id: 'key', location: 'text', item: 'text', qty: 'integer', created: 'timestamp' },
     schema: orderSchema,
     rooms: (order) => [{ location: String(order.location) }],
+    groupName: (order) => `location-${String(order.location)}`,
     // The stub backend decides who joins which room; the model adds none of its own.
     roomsFor: () => [],
     templarIds: true,

@@ -3,7 +3,9 @@
  * fetched over REST with the panel's `?token=`, a form to add one at a location the user may write, and delete
  * buttons. The panel calls `published` for every publish its socket receives; one whose data carries `ids` means
  * orders of that room's location changed, and the list is fetched again — so one user's write shows up in the
- * other panels allowed to see it.
+ * other panels allowed to see it. Changes made while a room was not subscribed were never published to the panel,
+ * so the list is fetched again on every greeting and after every successful subscribe (`subscribed`); while the
+ * socket is closed (`offline`) the list is marked not live and its writes are disabled.
  *
  * It uses the helpers of page-script.ts (`el`, `pad`, `now`, `show`, `roomText`), declared as functions in the
  * same scope, and is placed before that script so its constants are set when the panels are built.
@@ -59,10 +61,19 @@ export const ORDERS_SCRIPT = `
       form, replyEl, listEl);
 
     var shown = null;     // ids of the last list; null before the first, so nothing flashes on load
+    var online = false;   // whether the panel's socket is open and greeted: writes are offered only then
+    var adding = false;
     var loading = false;
     var again = null;     // why another fetch was asked for while one ran
 
     function setReply(text, kind) { replyEl.textContent = text; replyEl.className = 'order-reply ' + kind; }
+    // One line, cut with an ellipsis by the stylesheet; the whole text is the tooltip.
+    function setStatus(text) { statusEl.textContent = text; statusEl.title = text; }
+    function setOnline(on) {
+      online = on;
+      addBtn.disabled = adding || !on || select.options.length === 0;
+      listEl.querySelectorAll('.o-del').forEach(function (b) { b.disabled = !on; });
+    }
 
     function render(page) {
       var rows = Array.isArray(page.rows) ? page.rows : [];
@@ -71,6 +82,7 @@ export const ORDERS_SCRIPT = `
       rows.forEach(function (o) {
         ids.add(o.id);
         var del = el('button', { type: 'button', class: 'btn o-del', text: 'Delete', 'aria-label': 'Delete order ' + o.id });
+        del.disabled = !online;
         del.addEventListener('click', function () { remove(o, del); });
         var created = typeof o.created === 'string' ? ' · ' + clock(new Date(o.created)) : '';
         listEl.append(el('li', { class: shown !== null && !shown.has(o.id) ? 'fresh' : '', 'data-order-id': String(o.id), 'data-location': String(o.location) },
@@ -90,9 +102,9 @@ export const ORDERS_SCRIPT = `
       fetchJson(ORDERS_API + query + '&order=-id').then(function (answer) {
         if (!answer[0].ok) throw new Error(answerText(answer[0], answer[1]));
         render(answer[1]);
-        statusEl.textContent = 'fetched ' + now().slice(0, 8) + ' ' + reason;
+        setStatus((online ? 'fetched ' : 'not live, fetched ') + now().slice(0, 8) + ' ' + reason);
       }).catch(function (err) {
-        statusEl.textContent = 'list: ' + failure(err);
+        setStatus('list: ' + failure(err));
       }).then(function () {
         loading = false;
         if (again !== null) { var next = again; again = null; refresh(next); }
@@ -101,7 +113,8 @@ export const ORDERS_SCRIPT = `
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      addBtn.disabled = true;
+      if (!online) return;
+      adding = addBtn.disabled = true;
       setReply('POST ' + ORDERS_API + ' …', 'wait');
       var data = { location: select.value, item: item.value, qty: Number(qty.value) };
       fetchJson(ORDERS_API + query, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) })
@@ -111,7 +124,8 @@ export const ORDERS_SCRIPT = `
           item.value = '';
         }, function (err) { setReply(failure(err), 'err'); })
         .then(function () {
-          addBtn.disabled = select.options.length === 0;
+          adding = false;
+          setOnline(online);
           refresh('after this POST');
         });
     });
@@ -136,9 +150,19 @@ export const ORDERS_SCRIPT = `
         select.replaceChildren();
         locations.forEach(function (loc) { select.append(el('option', { value: loc, text: loc })); });
         if (locations.indexOf(chosen) !== -1) select.value = chosen;
-        select.disabled = addBtn.disabled = locations.length === 0;
+        select.disabled = locations.length === 0;
+        setOnline(true);
         refresh('on connect');
         return locations;
+      },
+      /** The socket closed: the list can go stale unseen until the next greeting, and writes wait for it. */
+      offline: function () {
+        setOnline(false);
+        setStatus('not live: socket closed, fetched again on reconnect');
+      },
+      /** A room was subscribed to (again): changes made while it was not were never published here. */
+      subscribed: function (location) {
+        refresh('after subscribing to ' + roomText(location));
       },
       /** A publish reached this panel; data with ids means orders of the room's location changed. */
       published: function (location, data) {
@@ -147,7 +171,7 @@ export const ORDERS_SCRIPT = `
       },
       /** The backend refused this user: no list to show. */
       refused: function () {
-        statusEl.textContent = '';
+        setStatus('');
         listEl.replaceChildren(el('li', { class: 'empty', text: 'Not authorized: the REST API refuses this token too.' }));
       }
     };

@@ -1,18 +1,18 @@
 /**
  * The demo page's main script (see page.ts): shared helpers, one panel per user with its own templar WebSocket,
- * subscribe buttons and a log of the publishes it receives, and the trigger form. Each panel hosts an orders
- * list (page-orders.ts) and tells it when the greeting arrives and when a publish comes in.
+ * subscribe buttons and a log of the publishes it receives. Each panel hosts an orders list (page-orders.ts) and
+ * tells it when the greeting arrives, when the socket closes, when a room is subscribed to and when a publish
+ * comes in. A closed socket is opened again after a backoff that the panel's state counts down.
  *
- * Written without backticks and without dollar-brace sequences, so this template literal carries it verbatim;
- * its one backslash (in the shell quoting of the curl line) is doubled here.
+ * Written without backticks and without dollar-brace sequences, so this template literal carries it verbatim.
  *
  * @module
  */
 export const PANEL_SCRIPT = `
   var USERS = [
-    { token: 'delft', name: 'Delft manager', role: 'branch manager' },
-    { token: 'eindhoven', name: 'Eindhoven manager', role: 'branch manager' },
-    { token: 'ceo', name: 'CEO', role: 'all locations' }
+    { token: 'delft', name: 'Delft manager', role: 'branch manager', home: 'Delft' },
+    { token: 'eindhoven', name: 'Eindhoven manager', role: 'branch manager', home: 'Eindhoven' },
+    { token: 'ceo', name: 'CEO', role: 'all locations', home: 'Delft' }
   ];
   var LOCATIONS = ['Delft', 'Eindhoven', 'Utrecht', '*'];
   var PING_MS = 30000;
@@ -72,6 +72,7 @@ export const PANEL_SCRIPT = `
     var denied = false;
     var attempt = 0;
     var pingTimer = null;
+    var countdownTimer = null;
     var seq = 0;
     var received = 0;
     var pending = [];          // reply handlers (null for a ping), oldest first: replies carry no requestId, come in order
@@ -117,6 +118,7 @@ export const PANEL_SCRIPT = `
         if (msg && msg.code === 'success') { r.requestId = requestId; roomOf.set(requestId, loc); }
         showReply(r, action, msg);
         render(r);
+        if (msg && msg.code === 'success') orders.subscribed(loc);
       });
       if (!sent) { r.busy = false; setReply(r, action + ': not connected', 'err'); }
       render(r);
@@ -228,71 +230,20 @@ export const PANEL_SCRIPT = `
         });
         renderAll();
         if (denied) return; // told is_authorized:false: retrying would only be refused again
+        orders.offline();
         var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+        var retryAt = Date.now() + delay;
         attempt++;
-        setState('closed (' + event.code + '), retry in ' + Math.round(delay / 1000) + ' s', 'err');
-        setTimeout(connect, delay);
+        function tick() {
+          setState('closed (' + event.code + '), retry in ' + Math.max(1, Math.ceil((retryAt - Date.now()) / 1000)) + ' s', 'err');
+        }
+        tick();
+        countdownTimer = setInterval(tick, 250);
+        setTimeout(function () { clearInterval(countdownTimer); connect(); }, delay);
       });
     }
     connect();
   }
 
   USERS.forEach(createPanel);
-
-  // The trigger form.
-  var select = document.getElementById('t-location');
-  var input = document.getElementById('t-message');
-  var answer = document.getElementById('t-answer');
-  var sendBtn = document.getElementById('t-send');
-  var curl = document.getElementById('curl');
-  var copyBtn = document.getElementById('copy');
-  LOCATIONS.forEach(function (loc) { select.append(el('option', { value: loc, text: roomText(loc) })); });
-
-  function body() { return JSON.stringify({ rooms: [{ location: select.value }], data: { message: input.value } }); }
-  function shellQuote(s) { return "'" + s.split("'").join("'\\\\''") + "'"; }
-  function updateCurl() {
-    curl.textContent = 'curl -X POST ' + location.origin + '/trigger/ -d ' + shellQuote(body());
-  }
-  select.addEventListener('change', updateCurl);
-  input.addEventListener('input', updateCurl);
-  updateCurl();
-
-  document.getElementById('trigger-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    sendBtn.disabled = true;
-    answer.className = 'mono';
-    answer.textContent = 'sending…';
-    fetch('/trigger/', { method: 'POST', body: body() }).then(function (res) {
-      return res.text().then(function (text) {
-        answer.textContent = now() + '  ' + res.status + ' ' + text;
-        answer.className = 'mono ' + (res.ok ? 'ok' : 'err');
-      });
-    }).catch(function (err) {
-      answer.textContent = now() + '  request failed: ' + (err && err.message ? err.message : String(err));
-      answer.className = 'mono err';
-    }).then(function () { sendBtn.disabled = false; });
-  });
-
-  copyBtn.addEventListener('click', function () {
-    var text = curl.textContent;
-    function done(ok) {
-      copyBtn.textContent = ok ? 'Copied' : 'Select it';
-      setTimeout(function () { copyBtn.textContent = 'Copy'; }, 1500);
-    }
-    function fallback() {
-      var range = document.createRange();
-      range.selectNodeContents(curl);
-      var sel = window.getSelection();
-      sel.removeAllRanges();
-      sel.addRange(range);
-      var ok = false;
-      try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      done(ok);
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
-    } else {
-      fallback();
-    }
-  });
 `;

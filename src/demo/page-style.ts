@@ -1,6 +1,7 @@
 /**
- * The demo page's stylesheet (see page.ts): cards per user, their subscriptions, orders and publish log, and the
- * trigger form. Plain CSS, no build step.
+ * The demo page's stylesheet (see page.ts): cards per user, their subscriptions, orders and publish log, the
+ * rohrpost and binding panels with their frame logs, and the trigger form. Plain CSS, no build step. The order form
+ * lays itself out by the width of its card (a container query), not the window's, so it never wraps half-way.
  *
  * @module
  */
@@ -21,8 +22,21 @@ export const DEMO_STYLE = `
   .intro p { margin: 0 0 6px; color: var(--muted); max-width: 78ch; }
   .intro p code { color: var(--ink); background: var(--code-bg); padding: 0 4px; border-radius: 4px; }
   .intro .try { color: var(--ink); }
+  .intro details { max-width: 78ch; }
+  .intro summary { cursor: pointer; color: var(--accent); font-size: 14px; margin: 2px 0 6px; }
   .users { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px; margin: 18px 0 16px; }
-  @media (max-width: 980px) { .users { grid-template-columns: 1fr; } }
+  .dialects { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; margin: 0 0 16px; }
+  @media (max-width: 980px) { .users, .dialects { grid-template-columns: 1fr; } }
+  @media (max-width: 600px) {
+    .page { padding: 14px 12px 28px; }
+    .intro h1 { font-size: 21px; }
+    .intro p { font-size: 14px; }
+    .users { margin-top: 12px; }
+    .card { padding: 12px 14px; }
+    .label { margin-top: 10px; }
+    .room-row .room { font-size: 12px; }
+    .btn { min-width: 96px; }
+  }
   .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 16px 18px;
     box-shadow: 0 1px 2px rgba(16, 24, 40, 0.05); min-width: 0; }
   .card-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 10px; }
@@ -61,14 +75,20 @@ export const DEMO_STYLE = `
   .log .data { display: block; margin-top: 1px; overflow-wrap: anywhere; color: var(--ink); }
   .log li.fresh { animation: flash 1.2s ease-out; }
   @keyframes flash { from { background: #fff7d1; } to { background: transparent; } }
-  .orders-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 0 8px; }
+  .orders-head { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; }
   .orders-head .label { flex: none; }
-  .orders-status { font-size: 12px; color: var(--muted); text-align: right; overflow-wrap: anywhere; }
-  .order-form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
-  .order-form select, .order-form input { font-size: 13px; padding: 4px 7px; }
-  .order-form input[type=text] { flex: 1 1 110px; }
-  .order-form input[type=number] { width: 64px; }
-  .order-form .btn { min-width: 0; }
+  /* One line whatever it says (the whole text is its tooltip), so it never pushes the form down. */
+  .orders-status { flex: 1 1 0; min-width: 0; font-size: 12px; color: var(--muted); text-align: right;
+    white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .orders-box { container-type: inline-size; }
+  .order-form { display: grid; grid-template-columns: auto minmax(0, 1fr) 64px auto; gap: 6px; align-items: center; }
+  .order-form select, .order-form input { font-size: 13px; padding: 4px 7px; min-width: 0; }
+  .order-form .btn { min-width: 0; white-space: nowrap; }
+  /* Too narrow for one row with a usable item field: the item gets a row of its own. */
+  @container (max-width: 360px) {
+    .order-form { grid-template-columns: minmax(0, 1fr) 64px auto; }
+    .order-form input[type=text] { grid-column: 1 / -1; grid-row: 1; }
+  }
   .order-reply { display: block; font-size: 12px; margin-top: 4px; min-height: 18px; overflow-wrap: anywhere; }
   .order-reply.ok { color: var(--ok); } .order-reply.err { color: var(--err); } .order-reply.wait { color: var(--muted); }
   .orders { list-style: none; margin: 4px 0 0; padding: 0; max-height: 230px; overflow: auto; border: 1px solid var(--line);
@@ -81,6 +101,24 @@ export const DEMO_STYLE = `
   .orders .o-item b { font-weight: 600; }
   .orders .o-meta { grid-column: 1; font-size: 12px; color: var(--muted); }
   .orders .o-del { grid-column: 2; grid-row: 1 / span 2; min-width: 0; padding: 2px 10px; font-size: 12px; }
+  .dialect-user { display: flex; gap: 10px; align-items: flex-end; margin-top: 10px; }
+  .dialect-user .btn { min-width: 0; }
+  .dialect-controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+  .dialect-controls .btn { min-width: 0; }
+  .dialect-controls .break { flex-basis: 100%; height: 0; }
+  .dialect-controls select, .dialect-controls input { font-size: 13px; padding: 4px 7px; }
+  .dialect-controls input[type=text] { flex: 1 1 120px; }
+  .frames { list-style: none; margin: 0; padding: 0; height: 220px; overflow: auto; border: 1px solid var(--line);
+    border-radius: 8px; background: #fbfcfe; }
+  .frames li { display: grid; grid-template-columns: auto auto minmax(0, 1fr); gap: 0 8px; align-items: baseline;
+    padding: 4px 10px; border-bottom: 1px solid var(--line); font-size: 12px; }
+  .frames .t { color: var(--muted); font-size: 11px; }
+  .frames .dir { font-weight: 700; }
+  .frames li.out .dir { color: var(--accent); } .frames li.in .dir { color: var(--ok); }
+  .frames .frame { overflow-wrap: anywhere; font-size: 12px; }
+  .frames li.info .frame { color: var(--muted); font-family: inherit; font-style: italic; }
+  .frames li.fresh { animation: flash 1.2s ease-out; }
+  @media (max-width: 600px) { .frames li { grid-template-columns: auto minmax(0, 1fr); } .frames .t { grid-column: 1 / -1; } }
   .trigger-form { display: flex; flex-wrap: wrap; gap: 10px 12px; align-items: flex-end; }
   .field { display: flex; flex-direction: column; gap: 4px; font-size: 12px; font-weight: 600; color: var(--muted); }
   .field.grow { flex: 1 1 280px; }

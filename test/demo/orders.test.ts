@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Identity } from '../../src/core/identity.js';
-import { allowedLocations, defineOrders, mayWriteAt, orderSchema, readOrders, seedOrders } from '../../src/demo/orders.js';
+import { allowedLocations, defineOrders, mayJoinGroup, mayWriteAt, orderSchema, readOrders, seedOrders } from '../../src/demo/orders.js';
 import { createModels, openStore, type ChangeEvent } from '../../src/models/index.js';
 import { ModelError } from '../../src/models/errors.js';
 import { createRoomMatcher } from '../../src/rooms/matcher.js';
@@ -34,6 +34,15 @@ test('writes are allowed where the rooms allow {location}', () => {
   assert.equal(mayWriteAt(ceo, 'Utrecht'), true);
   assert.equal(mayWriteAt(ceo, 7), false);
   assert.equal(mayWriteAt(stranger, 'Delft'), false);
+});
+
+test('rohrpost location groups may be joined where the {location} room may', () => {
+  assert.equal(mayJoinGroup(delft, { type: 'location', id: 'Delft' }), true);
+  assert.equal(mayJoinGroup(delft, { type: 'location', id: 'Utrecht' }), false);
+  assert.equal(mayJoinGroup(ceo, { type: 'location', id: 'Utrecht' }), true);
+  assert.equal(mayJoinGroup(ceo, { type: 'order', id: 'Utrecht' }), false, 'only location groups');
+  assert.equal(mayJoinGroup(ceo, { type: 'location', id: 7 }), false);
+  assert.equal(mayJoinGroup(stranger, { type: 'location', id: 'Delft' }), false);
 });
 
 test('the schema checks item, qty and location at once and defaults created', async () => {
@@ -74,6 +83,7 @@ test('on SQLite: seeded once, permissions applied, changes name the location roo
 
     const def = orders.definition;
     assert.deepEqual(def.rooms(made, 'create'), [{ location: 'Delft' }]);
+    assert.equal(def.groupName(made, 'create'), 'location-Delft');
     assert.equal(def.templarIds, true);
     assert.deepEqual(models.roomsFor(ceo), [], 'the stub backend alone decides the rooms');
   } finally {
