@@ -85,6 +85,7 @@ test('the range is 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z in UTC, 
   assert.deepEqual(parseTimestamp('0000-01-01T00:00:00Z'), range, 'PostgreSQL has no year 0');
   assert.deepEqual(parseTimestamp('0000-12-31'), range);
   assert.deepEqual(parseTimestamp('0001-01-01T00:59:59.999+01:00'), range);
+  assert.deepEqual(parseTimestamp('0001-01-01T00:30:00+01:00'), range);
   assert.deepEqual(parseTimestamp('9999-12-31T23:00:00-01:00'), range);
   fc.assert(
     fc.property(fc.oneof(fc.integer({ min: MIN_MS - 2 * 86_400_000, max: MIN_MS - 1 }), fc.integer({ min: MAX_MS + 1, max: MAX_MS + 2 * 86_400_000 })), offsetArb, (ms, offset) => {
@@ -100,6 +101,7 @@ test('forms: a date alone is midnight UTC; a date-time must carry Z or ±HH:MM; 
   assert.deepEqual(parseTimestamp('2026-11-24T12:00+01:00'), { iso: '2026-11-24T11:00:00.000Z' });
   assert.deepEqual(parseTimestamp('2026-11-24 12:00:00.5z'), { iso: '2026-11-24T12:00:00.500Z' });
   assert.deepEqual(parseTimestamp('2026-11-24T12:00:00-00:00'), { iso: '2026-11-24T12:00:00.000Z' });
+  assert.deepEqual(parseTimestamp('2026-11-24t12:00:00+05:30'), { iso: '2026-11-24T06:30:00.000Z' });
   assert.deepEqual(parseTimestamp('2026-11-24T12:00:00'), { error: 'must say its time zone: end the time with Z or ±HH:MM' }, 'server-local time would differ per machine');
   for (const text of ['Tue Nov 24 2026', '2026-11-24T12:00:00+0100', '+002026-11-24T12:00:00Z', '-000001-01-01T00:00:00Z', '26-11-24', '2026-1-2', ' 2026-11-24', '2026-11-24T12:00:00.Z', '2026-11-24T12Z', '']) {
     assert.match((parseTimestamp(text) as { error: string }).error, /^must be an ISO 8601 date-time/, text);
@@ -139,6 +141,7 @@ test('JSON: strings and keys at any depth as text; only JSON values; bounded nes
   assert.equal(jsonProblem(['\ud800']), 'the string at $[0] must be well-formed Unicode (an unpaired surrogate at index 0)');
   assert.equal(jsonProblem({ x: Number.NaN }), '$.x must be a finite number');
   assert.equal(jsonProblem({ at: new Date(0) }), '$.at must be a JSON value (an object, array, string, number, boolean or null), not a Date');
+  assert.equal(jsonProblem(new Map([[1, 2]])), '$ must be a JSON value (an object, array, string, number, boolean or null), not a Map');
   assert.equal(jsonProblem(undefined), '$ must be a JSON value (an object, array, string, number, boolean or null), not undefined');
   assert.equal(jsonProblem([undefined]), '$[0] must be a JSON value (an object, array, string, number, boolean or null), not undefined');
   assert.equal(jsonProblem(10n), '$ must be a JSON value (an object, array, string, number, boolean or null), not a bigint');
