@@ -9,9 +9,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { createModels, ModelError, type Model, type Store } from '../../src/models/index.js';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../src/models/values.js';
-import { dropTables, engines, uniqueTable } from './stores.js';
+import { openStore } from '../../src/models/index.js';
+import { dropTables, engines, PG_URL, uniqueTable } from './stores.js';
 
 const MIN_MS = Date.parse(MIN_TIMESTAMP);
 const MAX_MS = Date.parse(MAX_TIMESTAMP);
@@ -202,3 +204,31 @@ for (const engine of engines) {
     });
   });
 }
+
+const postgres = engines.find((e) => e.name === 'postgres');
+describe('timestamps on a PostgreSQL session in another time zone', { skip: postgres?.skip ?? 'no postgres' }, () => {
+  test('the same instants come back, even where the zone prints local mean time offsets in seconds and BC years', async () => {
+    // St. John's printed 0001-01-01T00:00:00Z as "0001-12-31 20:29:08-03:30:52 BC": pg must read it back as year 1.
+    const store = await openStore(`${PG_URL}?options=${encodeURIComponent('-c TimeZone=America/St_Johns')}`);
+    const table = uniqueTable('vals_tz');
+    try {
+      const models = createModels(store);
+      const model = models.define({ name: 'app.ValTz', table, fields: { id: 'key', at: 'timestamp' } });
+      await models.migrate();
+      const zone = await sql<{ TimeZone: string }>`show timezone`.execute(store.db);
+      assert.equal(zone.rows[0]?.TimeZone, 'America/St_Johns');
+      await fc.assert(
+        fc.asyncProperty(timestamp, async (at) => {
+          const made = await model.create({ at: at.written });
+          assert.equal(made.at, at.iso);
+          assert.equal((await model.search({ filters: { id: made.id, at: at.iso } })).count, 1);
+        }),
+        { numRuns: 100 },
+      );
+      for (const at of [MIN_TIMESTAMP, MAX_TIMESTAMP, '1883-11-22T12:00:00.000Z']) assert.equal((await model.create({ at })).at, at);
+    } finally {
+      await dropTables(store, [table]);
+      await store.close();
+    }
+  });
+});
