@@ -35,8 +35,12 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
   return input;
 }
 
-/** Runs the model's schema over the whole object; returns its output (a schema may transform or add defaults). */
-export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update'): Promise<ModelObject> {
+/**
+ * Runs the model's schema over the whole object; returns its output (a schema may transform or add defaults).
+ * The output's fields that will be written (`writes`; all of them on create) must fit their types as input must;
+ * fields an update leaves alone are not judged, so a row stored before a rule existed can still be updated.
+ */
+export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update', writes?: readonly string[]): Promise<ModelObject> {
   if (def.schema === undefined) return object;
   const result = await def.schema['~standard'].validate(object);
   if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, describeIssues(result.issues));
@@ -49,7 +53,7 @@ export async function checkSchema(def: ModelDefinition, object: ModelObject, wha
     if (type === undefined || type === 'key') continue;
     // A schema that coerces timestamps (z.coerce.date()) gives Dates.
     const value = type === 'timestamp' && given instanceof Date && !Number.isNaN(given.getTime()) ? given.toISOString() : given;
-    const problem = value === undefined ? undefined : checkValue(type, value);
+    const problem = value === undefined || (writes !== undefined && !writes.includes(name)) ? undefined : checkValue(type, value);
     if (problem !== undefined) problems.push(`${name}: ${problem} (as the schema gave it)`);
     out[name] = value;
   }

@@ -176,7 +176,7 @@ for (const engine of engines) {
       assert.deepEqual((await tags.list()).rows, [{ slug: 'ok', label: 'fine' }]);
     });
 
-    test('a schema output is checked as input is (a coerced Date is stored as its instant)', async () => {
+    test('a schema output is checked as input is (a coerced Date is stored as its instant), where it is written', async () => {
       const t = uniqueTable('vals_schema');
       tables.push(t);
       const models = createModels(store);
@@ -201,6 +201,10 @@ for (const engine of engines) {
       assert.equal((await coerced.search()).count, 0);
       const made = await coerced.create({ t: 'good' });
       assert.deepEqual(made, { id: made.id, at: '2026-01-02T00:00:00.000Z', t: 'good' });
+      // Only what an update writes is judged: a stored 'bad' (written around the model) does not block other fields.
+      const raw = await store.db.insertInto(t).values({ t: 'bad' }).returning('id').executeTakeFirstOrThrow();
+      assert.deepEqual(await coerced.update(raw.id, { at: '2030-01-01' }), { id: raw.id, at: '2026-01-02T00:00:00.000Z', t: 'bad' });
+      assert.deepEqual((await refused(coerced.update(made.id, { t: 'bad' }))).details, ['t: must not contain U+0000 (at index 1) (as the schema gave it)']);
     });
   });
 }
