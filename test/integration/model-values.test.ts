@@ -39,6 +39,8 @@ for (const engine of engines) {
       assert400(await api('POST', 'todo/', { body: { title: 'feb', owner: 1, due: '2026-02-30T00:00:00Z' } }), 'create: invalid data', ['due: must be a real date: 2026-02 has 28 days']);
       assert400(await api('POST', 'todo/', { body: { title: 'x', owner: 1, meta: ['\ud800'] } }), 'create: invalid data', ['meta: the string at $[0] must be well-formed Unicode (an unpaired surrogate at index 0)']);
       assert400(await api('POST', 'todo/bulk/', { body: { create: [{ title: 'fine', owner: 1 }, { title: '\u0000', owner: 1 }] } }), 'create: invalid data', ['title: must not contain U+0000 (at index 0)']);
+      const deep = `{"title":"deep","owner":1,"meta":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+      assert400(await api('POST', 'todo/', { body: deep }), 'create: invalid data', ['meta: nests more than 512 levels deep']);
       assert.equal(await count(), before);
       const made = await api('POST', 'todo/', { body: { title: 'kept', owner: 1, due: '0001-01-01T00:00:00Z' } });
       assert.equal(made.status, 201);
