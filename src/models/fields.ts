@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { jsonProblem, parseTimestamp, textProblem } from './values.js';
 
 /** A column type. `key` is an auto-incrementing integer primary key. */
 export type FieldType = 'key' | 'text' | 'integer' | 'number' | 'boolean' | 'json' | 'timestamp';
@@ -57,28 +58,31 @@ export function checkValue(type: FieldType, value: unknown): string | undefined 
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
     case 'text':
-      return typeof value === 'string' ? undefined : 'must be a string';
+      return typeof value === 'string' ? textProblem(value) : 'must be a string';
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'json':
-      return value === undefined ? 'must be JSON' : undefined;
-    case 'timestamp':
-      return typeof value === 'string' && inYearRange(Date.parse(value)) ? undefined : 'must be an ISO 8601 date-time string from year 0000 to 9999';
+      return jsonProblem(value);
+    case 'timestamp': {
+      const parsed = parseTimestamp(value);
+      return 'error' in parsed ? parsed.error : undefined;
+    }
   }
 }
 
 /** The largest database-assigned key (PostgreSQL `serial`). */
 export const MAX_SERIAL = 2_147_483_647;
 
-/** Years both engines store and compare alike (PostgreSQL refuses more; ISO text sorts wrongly beyond). */
-const inYearRange = (ms: number): boolean => !Number.isNaN(ms) && new Date(ms).getUTCFullYear() >= 0 && new Date(ms).getUTCFullYear() <= 9999;
-
 /** A JSON value as the engine stores it. */
 export function toColumn(type: FieldType, value: unknown, engine: SqlEngine): unknown {
   if (value === null || value === undefined) return null;
   if (type === 'boolean' && engine === 'sqlite') return value === true ? 1 : 0;
   if (type === 'json') return JSON.stringify(value);
-  if (type === 'timestamp') return new Date(value as string).toISOString();
+  if (type === 'timestamp') {
+    // Checked before it gets here (checkValue); the same parse gives the one stored form.
+    const parsed = parseTimestamp(value);
+    return 'iso' in parsed ? parsed.iso : value;
+  }
   return value;
 }
 

@@ -9,6 +9,7 @@
  * @module
  */
 import { checkValue, fieldType, MAX_SERIAL, type Fields, type FieldType } from './fields.js';
+import { parseTimestamp, textProblem } from './values.js';
 import { isPlainObject } from '../wire/json.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
@@ -68,10 +69,13 @@ function checkFilterValue(type: FieldType, value: unknown): string | undefined {
   return Number.isSafeInteger(value) && Math.abs(value as number) <= MAX_SERIAL ? undefined : `must be an integer from -${MAX_SERIAL} to ${MAX_SERIAL}`;
 }
 
-/** Timestamps compare as ISO strings in UTC, whatever form the filter gave. */
+/** Timestamps compare as ISO strings in UTC, whatever form the filter gave (checked already). */
 function normalize(type: FieldType, value: unknown): unknown {
   if (type !== 'timestamp') return value;
-  const one = (v: unknown): unknown => (typeof v === 'string' ? new Date(v).toISOString() : v);
+  const one = (v: unknown): unknown => {
+    const parsed = parseTimestamp(v);
+    return 'iso' in parsed ? parsed.iso : v;
+  };
   return Array.isArray(value) ? value.map(one) : one(value);
 }
 
@@ -84,7 +88,11 @@ function checkOperand(field: string, type: FieldType, op: Operator, value: unkno
     }
     return undefined;
   }
-  if (op === 'contains') return type === 'text' && typeof value === 'string' ? undefined : `${field}: 'contains' takes a string on a text field`;
+  if (op === 'contains') {
+    if (type !== 'text' || typeof value !== 'string') return `${field}: 'contains' takes a string on a text field`;
+    const p = textProblem(value);
+    return p === undefined ? undefined : `${field}: ${p}`;
+  }
   if (value === null && op !== 'eq' && op !== 'ne') return `${field}: null only compares with eq and ne`;
   const p = checkFilterValue(type, value);
   return p === undefined ? undefined : `${field}: ${p}`;

@@ -177,7 +177,7 @@ export class Model {
     if (identity !== undefined && (def.permissions.update === undefined || !(await def.permissions.update(identity, current, given)))) {
       throw new ModelError('forbidden', `update: not allowed on ${def.name} ${String(key)}`);
     }
-    const merged = await checkSchema(def, { ...this.#withoutKey(current), ...given }, 'update');
+    const merged = await checkSchema(def, { ...this.#withoutKey(current), ...given }, 'update', Object.keys(given));
     const written: Record<string, unknown> = {};
     for (const name of Object.keys(given)) written[name] = merged[name] ?? null;
     const fields = Object.keys(written);

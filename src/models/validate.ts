@@ -8,6 +8,7 @@ import type { ModelDefinition, ModelObject } from './define.js';
 import { ModelError } from './errors.js';
 import { checkValue, fieldType, MAX_SERIAL } from './fields.js';
 import { describeIssues } from './schema.js';
+import { textProblem } from './values.js';
 import { isPlainObject } from '../wire/json.js';
 
 
@@ -34,24 +35,36 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
   return input;
 }
 
-/** Runs the model's schema over the whole object; returns its output (a schema may transform or add defaults). */
-export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update'): Promise<ModelObject> {
+/**
+ * Runs the model's schema over the whole object; returns its output (a schema may transform or add defaults).
+ * The output's fields that will be written (`writes`; all of them on create) must fit their types as input must;
+ * fields an update leaves alone are not judged, so a row stored before a rule existed can still be updated.
+ */
+export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update', writes?: readonly string[]): Promise<ModelObject> {
   if (def.schema === undefined) return object;
   const result = await def.schema['~standard'].validate(object);
   if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, describeIssues(result.issues));
   if (!isPlainObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
-  // A schema may only shape the model's own fields.
+  // A schema may only shape the model's own fields, and what it gives must fit them as input must.
   const out: ModelObject = {};
-  for (const [name, value] of Object.entries(result.value)) {
+  const problems: string[] = [];
+  for (const [name, given] of Object.entries(result.value)) {
     const type = fieldType(def.fields, name);
-    if (type !== undefined && type !== 'key') out[name] = value;
+    if (type === undefined || type === 'key') continue;
+    // A schema that coerces timestamps (z.coerce.date()) gives Dates.
+    const value = type === 'timestamp' && given instanceof Date && !Number.isNaN(given.getTime()) ? given.toISOString() : given;
+    const problem = value === undefined || (writes !== undefined && !writes.includes(name)) ? undefined : checkValue(type, value);
+    if (problem !== undefined) problems.push(`${name}: ${problem} (as the schema gave it)`);
+    out[name] = value;
   }
+  if (problems.length > 0) throw new ModelError('invalid', `${what}: invalid data`, problems);
   return out;
 }
 
 /** A key from the wire (a `#hash`, a URL segment, JSON) as the key field's type, or `undefined` if it cannot be one. */
 export function parseKey(def: ModelDefinition, raw: unknown): string | number | undefined {
-  if (def.keyType === 'text') return typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' ? String(raw) : undefined;
+  // A text key no engine can store (U+0000, an unpaired surrogate) names no object.
+  if (def.keyType === 'text') return typeof raw === 'string' && raw !== '' && textProblem(raw) === undefined ? raw : typeof raw === 'number' ? String(raw) : undefined;
   const n = typeof raw === 'string' && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : raw;
   if (!Number.isSafeInteger(n)) return undefined;
   // A database-assigned key is a PostgreSQL serial: nothing outside 1..2^31-1 can exist.
