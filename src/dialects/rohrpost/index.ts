@@ -233,9 +233,9 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
   handlers.set('unsubscribe', (ctx, request) => {
     const target = targetOf(request);
     if (target === undefined) return ctx.error(INVALID_TARGET);
-    const group = `${target.type}-${target.id}`;
-    ctx.leave(group);
-    ctx.reply({ group });
+    ctx.leave(`${target.type}-${target.id}`);
+    // No data: rohrpost.js resolves unsubscribe() with the reply's data, and its own suite expects none.
+    ctx.reply();
   });
 
   return {
