@@ -14,6 +14,7 @@ import type { Model, OperationOptions } from '../../models/model.js';
 import { parseKey } from '../../models/validate.js';
 import type { BindingData } from './codec.js';
 import { isPlainObject } from '../../wire/json.js';
+import { quoted } from '../../wire/quote.js';
 
 /** What an action needs to know about its request. */
 export interface ActionRequest {
@@ -52,7 +53,7 @@ export function keyOf(request: ActionRequest): string | number {
     throw new ModelError('invalid', `${request.name} needs the object's key: send "${request.name}#<${def.key}>" or {"${def.key}": …} as data`);
   }
   const key = parseKey(def, raw);
-  if (key === undefined) throw new ModelError('not-found', `${def.name} ${JSON.stringify(raw) ?? String(raw)} does not exist`);
+  if (key === undefined) throw new ModelError('not-found', `${def.name} ${quoted(JSON.stringify(raw) ?? String(raw))} does not exist`);
   return key;
 }
 

@@ -20,6 +20,7 @@ import { ModelError } from '../../models/errors.js';
 import type { Models } from '../../models/index.js';
 import type { Model } from '../../models/model.js';
 import { CloseCode } from '../../wire/close-codes.js';
+import { quoted } from '../../wire/quote.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
 import { MODEL_ACTIONS, optionalKeyOf, subscriptionReply, type ActionRequest } from './actions.js';
 import { renderChange } from './change.js';
@@ -148,7 +149,8 @@ class BindingConnection implements Handler {
     const action = MODEL_ACTIONS.get(cmd.action);
     const subscription = cmd.action === 'subscribe' || cmd.action === 'unsubscribe';
     if (model === undefined || (action === undefined && !subscription)) {
-      return renderError(cmd.event, `No binding found for ${cmd.event}`, BindingErrorCode.NoBinding);
+      // The event is echoed whole (it is how a client matches the error to its request) and quoted in part.
+      return renderError(cmd.event, `No binding found for ${quoted(cmd.event)}`, BindingErrorCode.NoBinding);
     }
     const request: ActionRequest = {
       model,
