@@ -20,7 +20,8 @@ for (const engine of engines) {
 
     before(async () => {
       store = await engine.open();
-      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') });
+      // Explicit subscriptions only: pushes to writers that touched the stream are binding-auto-subscribe.test.ts's.
+      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') }, { autoSubscribe: false });
       // 30 rows: ranks 1..30, every third one secret and owned by user 1; the rest owned by user 2.
       await fx.todos.bulkCreate(
         Array.from({ length: 30 }, (_, i) => ({ title: `todo ${String(i + 1).padStart(2, '0')}`, done: i % 2 === 0, owner: i % 3 === 0 ? 1 : 2, secret: i % 3 === 0, rank: i + 1 })),
