@@ -14,6 +14,7 @@ import type { Identity } from '../core/identity.js';
 import { createRoomMatcher } from '../rooms/matcher.js';
 import { toRoom, type Room } from '../rooms/room.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../wire/json.js';
+import { quoted } from '../wire/quote.js';
 import type { Logger } from '../log.js';
 import type { HttpGet } from './http-get.js';
 import { createJwksCache } from './jwks.js';
@@ -82,7 +83,7 @@ export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number,
   } else if (header.alg === 'RS256' && rsaKey !== undefined) {
     if (!verify('RSA-SHA256', signed, rsaKey, signature)) return { error: 'bad signature' };
   } else {
-    return { error: `algorithm ${JSON.stringify(header.alg)} not accepted` };
+    return { error: `algorithm ${quoted(JSON.stringify(header.alg) ?? 'undefined')} not accepted` };
   }
   const tolerance = (options.clockToleranceSec ?? 30) * 1000;
   if (typeof claims.exp === 'number' && claims.exp * 1000 + tolerance <= nowMs) return { error: 'token expired' };

@@ -11,6 +11,7 @@
 import { checkValue, fieldType, MAX_SERIAL, type Fields, type FieldType } from './fields.js';
 import { parseTimestamp, textProblem } from './values.js';
 import { isPlainObject } from '../wire/json.js';
+import { quoted } from '../wire/quote.js';
 
 export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains';
 const OPERATORS: readonly Operator[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains'];
@@ -49,12 +50,12 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
       continue;
     }
     const type = fieldType(fields, field);
-    if (type === undefined) return { error: `unknown field '${field}'` };
+    if (type === undefined) return { error: `unknown field '${quoted(field)}'` };
     if (type === 'json') return { error: `cannot filter on JSON field '${field}'` };
     const ops: [string, unknown][] = isPlainObject(spec) ? Object.entries(spec) : [['eq', spec]];
     if (ops.length === 0) return { error: `${field}: empty condition` };
     for (const [op, value] of ops) {
-      if (!OPERATORS.includes(op as Operator)) return { error: `${field}: unknown operator '${op}' (use ${OPERATORS.join(', ')})` };
+      if (!OPERATORS.includes(op as Operator)) return { error: `${field}: unknown operator '${quoted(op)}' (use ${OPERATORS.join(', ')})` };
       const problem = checkOperand(field, type, op as Operator, value);
       if (problem !== undefined) return { error: problem };
       out.push({ field, type, op: op as Operator, value: normalize(type, value) });
@@ -110,7 +111,7 @@ export function decodeOrder(json: unknown, fields: Fields): { order: OrderKey[] 
     const descending = trimmed.startsWith('-');
     const field = descending ? trimmed.slice(1) : trimmed;
     const type = fieldType(fields, field);
-    if (type === undefined) return { error: `cannot order by unknown field '${field}'` };
+    if (type === undefined) return { error: `cannot order by unknown field '${quoted(field)}'` };
     if (type === 'json') return { error: `cannot order by JSON field '${field}'` };
     order.push({ field, descending });
   }

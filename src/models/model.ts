@@ -16,6 +16,7 @@ import type { Store } from './store.js';
 import { inTransaction, type Tx } from './transaction.js';
 import { checkFields, checkSchema, parseKey } from './validate.js';
 import { isPlainObject } from '../wire/json.js';
+import { quoted } from '../wire/quote.js';
 
 /** Who asks, and where the work belongs. */
 export interface OperationOptions {
@@ -160,7 +161,7 @@ export class Model {
       // Nothing given (every field has a default or may be null): `insert … () values ()` is no SQL either engine takes.
       row = await (Object.keys(values).length === 0 ? insert.defaultValues() : insert.values(values)).returningAll().executeTakeFirst();
     } catch (err) {
-      if (UNIQUE_VIOLATION.test(String((err as { code?: unknown }).code))) throw new ModelError('conflict', `create: ${def.name} ${String(input[def.key] ?? '')} already exists`);
+      if (UNIQUE_VIOLATION.test(String((err as { code?: unknown }).code))) throw new ModelError('conflict', `create: ${def.name} ${quoted(String(input[def.key] ?? ''))} already exists`);
       throw err;
     }
     const object = decodeRow(def.fields, row ?? {}, this.#store.engine);
@@ -175,7 +176,7 @@ export class Model {
     if (current === undefined) throw this.#notFound(key);
     const identity = options.as;
     if (identity !== undefined && (def.permissions.update === undefined || !(await def.permissions.update(identity, current, given)))) {
-      throw new ModelError('forbidden', `update: not allowed on ${def.name} ${String(key)}`);
+      throw new ModelError('forbidden', `update: not allowed on ${def.name} ${quoted(String(key))}`);
     }
     const merged = await checkSchema(def, { ...this.#withoutKey(current), ...given }, 'update', Object.keys(given));
     const written: Record<string, unknown> = {};
@@ -197,7 +198,7 @@ export class Model {
     if (current === undefined) throw this.#notFound(key);
     const identity = options.as;
     if (identity !== undefined && (def.permissions.delete === undefined || !(await def.permissions.delete(identity, current)))) {
-      throw new ModelError('forbidden', `delete: not allowed on ${def.name} ${String(key)}`);
+      throw new ModelError('forbidden', `delete: not allowed on ${def.name} ${quoted(String(key))}`);
     }
     await tx.trx.deleteFrom(def.table).where(def.key, '=', key).execute();
     return this.#changed(tx, 'delete', key, current, undefined, options.origin);
@@ -222,12 +223,12 @@ export class Model {
 
   #key(raw: unknown): string | number {
     const key = parseKey(this.definition, raw);
-    if (key === undefined) throw new ModelError('not-found', `${this.definition.name} ${JSON.stringify(raw) ?? 'undefined'} does not exist`);
+    if (key === undefined) throw new ModelError('not-found', `${this.definition.name} ${quoted(JSON.stringify(raw) ?? 'undefined')} does not exist`);
     return key;
   }
 
   #notFound(key: string | number): ModelError {
-    return new ModelError('not-found', `${this.definition.name} ${String(key)} does not exist`);
+    return new ModelError('not-found', `${this.definition.name} ${quoted(String(key))} does not exist`);
   }
 
   #withoutKey(object: ModelObject): ModelObject {

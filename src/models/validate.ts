@@ -10,6 +10,7 @@ import { checkValue, fieldType, MAX_SERIAL } from './fields.js';
 import { describeIssues } from './schema.js';
 import { textProblem } from './values.js';
 import { isPlainObject } from '../wire/json.js';
+import { quoted } from '../wire/quote.js';
 
 
 /** The fields of `input` a client may write, checked; throws `invalid` listing every problem. */
@@ -18,7 +19,7 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
   const problems: string[] = [];
   for (const [name, value] of Object.entries(input)) {
     const type = fieldType(def.fields, name);
-    if (type === undefined) problems.push(`${name}: unknown field`);
+    if (type === undefined) problems.push(`${quoted(name)}: unknown field`);
     else if (type === 'key') problems.push(`${name}: assigned by the database`);
     else if (name === def.key && what === 'update') problems.push(`${name}: the key cannot change`);
     else {

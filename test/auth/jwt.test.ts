@@ -28,6 +28,8 @@ test('HS256 and RS256 tokens verify; tampering, alg none and algorithm confusion
   const [h, , s] = token.split('.');
   assert.deepEqual(verifyJwt(`${h}.${b64({ sub: 'admin' })}.${s}`, { secret: 's3cret' }, now), { error: 'bad signature' });
   assert.deepEqual(verifyJwt(`${b64({ alg: 'none' })}.${b64({ sub: 'x' })}.`, { secret: 's3cret' }, now), { error: 'algorithm "none" not accepted' });
+  // A client's algorithm is quoted back as a 64-character prefix at most (it reaches rohrpost replies as data.reason).
+  assert.deepEqual(verifyJwt(`${b64({ alg: 'A'.repeat(60_000) })}.${b64({ sub: 'x' })}.`, { secret: 's3cret' }, now), { error: `algorithm "${'A'.repeat(63)}… not accepted` });
   // An HS256 token signed with the RSA public key as secret must not pass an RS256-only configuration.
   const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
   assert.deepEqual(verifyJwt(hs256({ sub: 'x' }, pem), { publicKey: pem }, now, publicKey), { error: 'algorithm "HS256" not accepted' });

@@ -28,7 +28,8 @@ for (const engine of engines) {
 
     before(async () => {
       store = await engine.open();
-      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') });
+      // Explicit subscriptions only: pushes to writers that touched the stream are binding-auto-subscribe.test.ts's.
+      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') }, { autoSubscribe: false });
     });
     after(async () => {
       for (const c of open) await c.close();

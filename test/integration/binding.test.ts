@@ -20,7 +20,8 @@ for (const engine of engines) {
 
     before(async () => {
       store = await engine.open();
-      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') });
+      // Explicit subscriptions only: pushes to writers that touched the stream are binding-auto-subscribe.test.ts's.
+      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') }, { autoSubscribe: false });
       // 30 rows: ranks 1..30, every third one secret and owned by user 1; the rest owned by user 2.
       await fx.todos.bulkCreate(
         Array.from({ length: 30 }, (_, i) => ({ title: `todo ${String(i + 1).padStart(2, '0')}`, done: i % 2 === 0, owner: i % 3 === 0 ? 1 : 2, secret: i % 3 === 0, rank: i + 1 })),
@@ -105,6 +106,23 @@ for (const engine of engines) {
       assert.deepEqual([tiny.page, tiny.limit, tiny.rows.length], [1, 1, 1]);
       const empty = (await ask(alice, 'shop.Todo.search', { filters: { rank: { gt: 100 } }, page: 3 })) as { data: unknown };
       assert.deepEqual(empty.data, { page: 1, limit: 25, count: 0, order: null, rows: [] });
+      // Django's get_page, as channels-binding 1.9.8 calls it: below 1 is the last page; what int() cannot read is 1.
+      for (const below of [0, -1, '-3', ' 0 ', false]) assert.equal((await page({ page: below, limit: 7 })).page, 5, `page ${JSON.stringify(below)}`);
+      for (const unread of [2.5, '2.5', 'x', '', null, [2], { n: 2 }, true]) assert.equal((await page({ page: unread, limit: 7 })).page, 1, `page ${JSON.stringify(unread)}`);
+      assert.equal((await page({ page: ' 3\n', limit: 7 })).page, 3);
+      assert.equal((await page({ page: '99999999999999999999999', limit: 7 })).page, 5);
+      const emptyBelow = (await ask(alice, 'shop.Todo.search', { filters: { rank: { gt: 100 } }, page: 0 })) as { data: { page: number } };
+      assert.equal(emptyBelow.data.page, 1);
+      assert.equal(((await ask(alice, 'shop.Todo.list', { limit: 7, page: -1 })) as { data: { page: number } }).data.page, 5);
+    });
+
+    test('a list value in filters means one of (in), an empty list no condition, as channels-binding apps filter', async () => {
+      const ranks = async (filters: unknown) => ((await ask(alice, 'shop.Todo.search', { order: 'rank', filters })) as { data: { rows: { rank: number }[] } }).data.rows.map((r) => r.rank);
+      assert.deepEqual(await ranks({ rank: [3, 1, 7] }), [1, 3, 7]);
+      assert.deepEqual(await ranks({ rank: [3, 1, 7], done: true }), [1, 3, 7]);
+      assert.deepEqual(await ranks({ rank: { lte: 3 }, title: [] }), [1, 2, 3]);
+      assert.deepEqual(await ranks({ $or: [{ rank: [1, 2] }, { rank: 30 }] }), [1, 2, 30]);
+      assert.deepEqual(await ask(alice, 'shop.Todo.search', { filters: { rank: ['x'] } }), { event: 'shop.Todo.search', error: 'search: rank: must be an integer', code: 'invalid' });
     });
 
     test('search errors are invalid with the reason', async () => {

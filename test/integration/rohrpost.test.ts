@@ -70,7 +70,7 @@ test('subscribe as rohrpost.js expects it; permissions come from the allowed roo
   assert.equal(((await c.ask({ type: 'subscribe', id: 3, data: { type: 'collection' } })) as { error: string }).error.startsWith('Invalid subscription'), true);
   rc.server.sendToGroup('collection-52', 'subscription-update', { type: 'update', object: { id: 52 } });
   assert.deepEqual(await c.next(), { type: 'subscription-update', data: { type: 'update', object: { id: 52 } } });
-  assert.deepEqual(await c.ask({ type: 'unsubscribe', id: 4, data: { type: 'collection', id: 52 } }), { id: 4, type: 'unsubscribe', data: { group: 'collection-52' } });
+  assert.deepEqual(await c.ask({ type: 'unsubscribe', id: 4, data: { type: 'collection', id: 52 } }), { id: 4, type: 'unsubscribe' });
   rc.server.sendToGroup('collection-52', 'subscription-update', { gone: true });
   await c.silence(200);
   await c.close();

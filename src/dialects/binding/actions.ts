@@ -13,7 +13,9 @@ import { ModelError } from '../../models/errors.js';
 import type { Model, OperationOptions } from '../../models/model.js';
 import { parseKey } from '../../models/validate.js';
 import type { BindingData } from './codec.js';
+import { bindingFilters, bindingPage } from './query.js';
 import { isPlainObject } from '../../wire/json.js';
+import { quoted } from '../../wire/quote.js';
 
 /** What an action needs to know about its request. */
 export interface ActionRequest {
@@ -52,7 +54,7 @@ export function keyOf(request: ActionRequest): string | number {
     throw new ModelError('invalid', `${request.name} needs the object's key: send "${request.name}#<${def.key}>" or {"${def.key}": …} as data`);
   }
   const key = parseKey(def, raw);
-  if (key === undefined) throw new ModelError('not-found', `${def.name} ${JSON.stringify(raw) ?? String(raw)} does not exist`);
+  if (key === undefined) throw new ModelError('not-found', `${def.name} ${quoted(JSON.stringify(raw) ?? String(raw))} does not exist`);
   return key;
 }
 
@@ -92,16 +94,16 @@ const retrieve: Action = async (request) => {
   return out;
 };
 
-/** `{page, limit, count, order, rows}`: `order` as sent, or `null`. */
+/** `{page, limit, count, order, rows}`: `order` as sent, or `null`; `page` and `filters` read as channels-binding's. */
 const search: Action = async (request) => {
   const { filters, order, page, limit } = objectData(request);
-  const result = await request.model.search({ filters, order, page, limit }, request.read);
+  const result = await request.model.search({ filters: bindingFilters(filters), order, page: bindingPage(page), limit }, request.read);
   return { page: result.page, limit: result.limit, count: result.count, order: order ?? null, rows: result.rows };
 };
 
 const list: Action = async (request) => {
   const { order, page, limit } = objectData(request);
-  const result = await request.model.list({ order, page, limit }, request.read);
+  const result = await request.model.list({ order, page: bindingPage(page), limit }, request.read);
   return { page: result.page, limit: result.limit, count: result.count, order: order ?? null, rows: result.rows };
 };
 

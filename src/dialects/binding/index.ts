@@ -20,6 +20,7 @@ import { ModelError } from '../../models/errors.js';
 import type { Models } from '../../models/index.js';
 import type { Model } from '../../models/model.js';
 import { CloseCode } from '../../wire/close-codes.js';
+import { quoted } from '../../wire/quote.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
 import { MODEL_ACTIONS, optionalKeyOf, subscriptionReply, type ActionRequest } from './actions.js';
 import { renderChange } from './change.js';
@@ -68,6 +69,15 @@ export interface BindingOptions {
   readonly anonymous?: boolean;
   /** Streams and objects one connection may subscribe to. @default 10000 */
   readonly maxSubscriptions?: number;
+  /**
+   * Subscribe a connection to a model's stream when it first uses the stream (any built-in action or app event
+   * on it except subscribe/unsubscribe), as channels-binding does ("auto channels subscribing groups of
+   * interest"): its JS client's `useRetrieve` gets live updates only so. Only a connection that may read some
+   * of the model joins; an explicit `unsubscribe` of the stream stops it until the next explicit `subscribe`; a
+   * connection at `maxSubscriptions` joins nothing more. `false`: connections join only what they subscribe to.
+   * @default true
+   */
+  readonly autoSubscribe?: boolean;
   /** Where handler failures are reported (the client only learns "Internal server error"). */
   readonly onHandlerError?: (err: unknown, event: string) => void;
 }
@@ -86,12 +96,16 @@ interface Shared {
   readonly models: Models;
   readonly handlers: ReadonlyMap<string, BindingHandler>;
   readonly maxSubscriptions: number;
+  readonly autoSubscribe: boolean;
   readonly onHandlerError: ((err: unknown, event: string) => void) | undefined;
 }
 
 const ANONYMOUS = renderError(undefined, 'Anonymous connections are not allowed', BindingErrorCode.Unauthorized);
 const DENIED = renderError(undefined, 'Not authorized', BindingErrorCode.Unauthorized);
 const RATE_LIMITED = renderError(undefined, 'Rate limit exceeded', BindingErrorCode.RateLimited);
+
+/** Whether the model's read rule lets `identity` read any of it. */
+const mayRead = (model: Model, identity: Identity): boolean => model.definition.readFilter(identity) !== false;
 
 /** The handler of a connection closed at open: frames that slip in before the close are ignored. */
 const IGNORED: Handler = { message() {}, rateLimited() {}, closed() {} };
@@ -100,6 +114,8 @@ class BindingConnection implements Handler {
   readonly #session: Session;
   readonly #shared: Shared;
   #subscriptions: Subscriptions | undefined;
+  /** Streams this connection unsubscribed from explicitly: not joined again implicitly. */
+  #declined: Set<string> | undefined;
   #closed = false;
 
   constructor(session: Session, shared: Shared) {
@@ -129,6 +145,9 @@ class BindingConnection implements Handler {
     const name = `${cmd.stream}.${cmd.action}`;
     const model = this.#shared.models.get(cmd.stream);
     const handler = this.#shared.handlers.get(name);
+    const subscription = cmd.action === 'subscribe' || cmd.action === 'unsubscribe';
+    // channels-binding joins the stream's group before the handler runs, so the request's own change reaches it.
+    if (model !== undefined && !subscription && (handler !== undefined || MODEL_ACTIONS.has(cmd.action))) this.#autoSubscribe(model);
     if (handler !== undefined) {
       const ctx: BindingContext = {
         event: cmd.event,
@@ -146,9 +165,9 @@ class BindingConnection implements Handler {
       return data === undefined ? undefined : this.#reply(cmd.event, data);
     }
     const action = MODEL_ACTIONS.get(cmd.action);
-    const subscription = cmd.action === 'subscribe' || cmd.action === 'unsubscribe';
     if (model === undefined || (action === undefined && !subscription)) {
-      return renderError(cmd.event, `No binding found for ${cmd.event}`, BindingErrorCode.NoBinding);
+      // The event is echoed whole (it is how a client matches the error to its request) and quoted in part.
+      return renderError(cmd.event, `No binding found for ${quoted(cmd.event)}`, BindingErrorCode.NoBinding);
     }
     const request: ActionRequest = {
       model,
@@ -172,6 +191,7 @@ class BindingConnection implements Handler {
     const subs = (this.#subscriptions ??= new Subscriptions(this.#session));
     if (!subscribe) {
       subs.unsubscribe(stream, key);
+      if (key === undefined) (this.#declined ??= new Set()).add(stream);
       return this.#reply(event, subscriptionReply(request, key, false));
     }
     const max = this.#shared.maxSubscriptions;
@@ -179,7 +199,16 @@ class BindingConnection implements Handler {
       return renderError(event, `Too many subscriptions (at most ${max} per connection)`, BindingErrorCode.TooManySubscriptions);
     }
     subs.subscribe(stream, key);
+    if (key === undefined) this.#declined?.delete(stream);
     return this.#reply(event, subscriptionReply(request, key, true));
+  }
+
+  /** Joins the stream as channels-binding does on first use, unless declined, full, or nothing of it is readable. */
+  #autoSubscribe(model: Model): void {
+    if (!this.#shared.autoSubscribe || this.#closed || this.#declined?.has(model.name) === true) return;
+    const subs = (this.#subscriptions ??= new Subscriptions(this.#session));
+    if (subs.has(model.name) || subs.size >= this.#shared.maxSubscriptions || !mayRead(model, this.#session.identity)) return;
+    subs.subscribe(model.name);
   }
 
   #reply(event: string, data: unknown): string {
@@ -200,6 +229,7 @@ class BindingConnection implements Handler {
     this.#closed = true;
     this.#subscriptions?.clear();
     this.#subscriptions = undefined;
+    this.#declined = undefined;
   }
 }
 
@@ -210,6 +240,7 @@ export function createBindingDialect(options: BindingOptions): BindingDialect {
     models: options.models,
     handlers,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,
+    autoSubscribe: options.autoSubscribe ?? true,
     onHandlerError: options.onHandlerError,
   };
   const anonymous = options.anonymous ?? false;

@@ -18,6 +18,7 @@ import type { Identity } from '../../core/identity.js';
 import { toRoom } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../wire/json.js';
+import { quoted } from '../../wire/quote.js';
 import type { Dialect, Handler, Session } from '../dialect.js';
 import { createAuthJwtChecker, type AuthJwtCheck, type AuthJwtChecker, type RohrpostAuthJwt } from './auth-jwt.js';
 import { decodeRohrpost, renderPong, renderPush, renderReply, RohrpostError, serialized } from './codec.js';
@@ -139,7 +140,7 @@ class RohrpostConnection implements Handler {
     const { type, id, request } = cmd;
     const handler = this.#handlers.get(type);
     if (handler === undefined) {
-      session.send(renderReply({ id, type, error: `Unknown message type '${type}'.` }));
+      session.send(renderReply({ id, type, error: `Unknown message type '${quoted(type)}'.` }));
       return;
     }
     let claims: JsonObject | undefined;
@@ -233,9 +234,9 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
   handlers.set('unsubscribe', (ctx, request) => {
     const target = targetOf(request);
     if (target === undefined) return ctx.error(INVALID_TARGET);
-    const group = `${target.type}-${target.id}`;
-    ctx.leave(group);
-    ctx.reply({ group });
+    ctx.leave(`${target.type}-${target.id}`);
+    // No data: rohrpost.js resolves unsubscribe() with the reply's data, and its own suite expects none.
+    ctx.reply();
   });
 
   return {
