@@ -20,10 +20,11 @@ export interface SignJwtOptions {
 
 /**
  * An HS256 JWT of `claims` (`iat` and `exp` added with `ttlSec`). The claims are written as `JSON.stringify`
- * writes them. @throws TypeError when `secret` is empty or `ttlSec` is not a positive number
+ * writes them. @throws TypeError when `secret` is missing or empty, or `ttlSec` is not a positive number
  */
 export function signJwt(claims: Readonly<Record<string, unknown>>, secret: string, options: SignJwtOptions = {}): string {
-  if (secret === '') throw new TypeError('signJwt: the secret is empty');
+  // JavaScript callers pass `process.env.X` unchecked: an unset one must not sign with the text "undefined".
+  if (typeof secret !== 'string' || secret === '') throw new TypeError('signJwt: the secret is missing or empty');
   const { ttlSec } = options;
   if (ttlSec !== undefined && !(Number.isFinite(ttlSec) && ttlSec > 0)) throw new TypeError(`signJwt: ttlSec ${ttlSec} is not a positive number of seconds`);
   const now = Math.floor((options.nowMs ?? Date.now()) / 1000);

@@ -56,6 +56,7 @@ test('--ttl: N, Ns, Nm, Nh, Nd; nothing else', () => {
     }),
   );
   assert.throws(() => signJwt({}, ''), TypeError);
+  assert.throws(() => signJwt({}, process.env.ROOMCAST_TEST_UNSET_SECRET as string), { message: 'signJwt: the secret is missing or empty' });
   assert.throws(() => signJwt({}, 's', { ttlSec: 0 }), TypeError);
 });
 
