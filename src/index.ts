@@ -45,6 +45,8 @@ export { BootstrapStatus } from './auth/bootstrap-response.js';
 export { createAnonymousAuth } from './auth/anonymous.js';
 export { createJwtAuth, createJwtVerifier, verifyJwt } from './auth/jwt.js';
 export type { JwtAuthOptions, JwtVerdict, JwtVerifier } from './auth/jwt.js';
+export { signJwt } from './auth/jwt-sign.js';
+export type { SignJwtOptions } from './auth/jwt-sign.js';
 export { nodeHttpGet } from './transport/http-client.js';
 export type { HttpGet, HttpGetRequest, HttpGetResponse } from './auth/http-get.js';
 export { DEFAULT_FORWARD, parseHeaderSpec } from './auth/forward.js';

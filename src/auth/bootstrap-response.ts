@@ -1,15 +1,16 @@
 /**
  * How a backend's bootstrap answer becomes an auth result: high-templar 3.1's outcome table (dossier §1.3),
  * except that answers it crashed on fail fast with a documented HTTP status (docs/protocols/templar.md §Auth).
- * Pure.
+ * Its `allowed_rooms` rules are shared with JWT claims (`allowed-rooms.ts`). Pure.
  *
  * @module
  */
 import type { AuthResult } from './strategy.js';
 import type { HttpGetResponse } from './http-get.js';
 import { createRoomMatcher } from '../rooms/matcher.js';
-import { toRoom, type Room } from '../rooms/room.js';
+import type { Room } from '../rooms/room.js';
 import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../wire/json.js';
+import { checkAllowedRooms } from './allowed-rooms.js';
 
 /** HTTP statuses an upgrade fails with when the backend cannot decide. */
 export const BootstrapStatus = {
@@ -29,20 +30,11 @@ export function interpretBootstrap(response: HttpGetResponse): AuthResult {
   if (!parsed.ok) return malformed(`bootstrap body is not JSON (${parsed.error} at ${parsed.at})`);
   if (!isJsonObject(parsed.value)) return malformed('bootstrap body is not a JSON object');
   const body: JsonObject = parsed.value;
-  const listed = body.allowed_rooms;
   const user = body.user ?? null;
-  if (listed === undefined) return allowed([], user);
-  if (listed === null) return malformed('bootstrap allowed_rooms is null');
-  if (!Array.isArray(listed)) return { kind: 'denied', reason: 'bootstrap allowed_rooms is not a list' };
-  const rooms: Room[] = [];
-  for (const element of listed) {
-    // high-templar treats a string element as "not parseable": the connection is unauthorized (its own test).
-    if (typeof element === 'string') return { kind: 'denied', reason: 'bootstrap allowed_rooms holds a string' };
-    const room = toRoom(pairsToObject(element) ?? element);
-    if (room === undefined) return malformed('bootstrap allowed_rooms holds an element that is not a room object');
-    rooms.push(room);
-  }
-  return allowed(rooms, user);
+  const checked = checkAllowedRooms(body.allowed_rooms);
+  if ('denied' in checked) return { kind: 'denied', reason: `bootstrap ${checked.denied}` };
+  if ('malformed' in checked) return malformed(`bootstrap ${checked.malformed}`);
+  return allowed(checked.rooms, user);
 }
 
 function allowed(rooms: Room[], user: JsonValue): AuthResult {
@@ -51,15 +43,4 @@ function allowed(rooms: Room[], user: JsonValue): AuthResult {
 
 function malformed(reason: string): AuthResult {
   return { kind: 'failed', status: BootstrapStatus.BadGateway, reason };
-}
-
-/** high-templar accepts a list of `[key, value]` pairs as a room (Python `dict(pairs)`); so do we. */
-function pairsToObject(value: JsonValue): JsonObject | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const obj = Object.create(null) as JsonObject;
-  for (const pair of value) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') return undefined;
-    obj[pair[0]] = pair[1] as JsonValue;
-  }
-  return obj;
 }

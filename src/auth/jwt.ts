@@ -12,11 +12,11 @@
 import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { Identity } from '../core/identity.js';
 import { createRoomMatcher } from '../rooms/matcher.js';
-import { toRoom, type Room } from '../rooms/room.js';
-import { isJsonObject, parseJson, type JsonObject, type JsonValue } from '../wire/json.js';
+import { isJsonObject, JsonNumber, parseJson, type JsonObject, type JsonValue } from '../wire/json.js';
 import { quoted } from '../wire/quote.js';
 import type { Logger } from '../log.js';
 import type { HttpGet } from './http-get.js';
+import { checkAllowedRooms } from './allowed-rooms.js';
 import { createJwksCache } from './jwks.js';
 import { headerValue, type AuthStrategy, type UpgradeRequest } from './strategy.js';
 
@@ -30,11 +30,18 @@ export interface JwtAuthOptions {
   readonly audience?: string;
   /** Required `iss`. */
   readonly issuer?: string;
-  /** Seconds of clock skew tolerated on `exp` and `nbf`. @default 30 */
+  /**
+   * Seconds of clock skew tolerated on `exp` and `nbf`. One rule everywhere: a token is valid until `exp` plus
+   * this, at the upgrade, per request (rohrpost `auth_jwt`), over REST, and for the open connection, which closes
+   * with 4003 then. @default 30
+   */
   readonly clockToleranceSec?: number;
   /** Query parameters that may carry the token, in order. @default ['jwt_token', 'token'] */
   readonly queryParams?: readonly string[];
-  /** The rooms a token allows. @default the `allowed_rooms` claim (a list of room objects) */
+  /**
+   * The rooms a token allows, checked as a bootstrap's `allowed_rooms` is (`checkAllowedRooms`): an element that is
+   * not a room refuses the token. @default the `allowed_rooms` claim (absent: none; not a list of rooms: refused)
+   */
   readonly rooms?: (claims: JsonObject) => readonly JsonValue[];
   /**
    * A JSON Web Key Set URL: RS256 tokens with a `kid` are verified with the set's key of that id; a token without
@@ -63,10 +70,14 @@ export type JwtVerdict =
   /** Nothing could be decided (the key set cannot be fetched): `status` is the HTTP status for an upgrade. */
   | { readonly unavailable: string; readonly status: number };
 
-/** Verifies one token: signature (by a key that may be fetched), `exp`, `nbf`, `iss`, `aud`. Never rejects. */
+/** Verifies one token: signature (by a key that may be fetched), `exp`, `nbf`, `iat`, `iss`, `aud`. Never rejects. */
 export type JwtVerifier = (token: string) => Promise<JwtVerdict>;
 
-/** Why a token was refused, or its claims. Pure apart from the clock passed in. */
+/**
+ * Why a token was refused, or its claims. `exp`, `nbf` and `iat` must be numbers when present (RFC 7519
+ * NumericDates); the token is refused from `exp` + `clockToleranceSec` on ({@link jwtExpiresAt}) and before `nbf` −
+ * `clockToleranceSec`. Pure apart from the clock passed in.
+ */
 export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number, rsaKey?: KeyObject): { claims: JsonObject } | { error: string } {
   const parts = token.split('.');
   if (parts.length !== 3) return { error: 'malformed token' };
@@ -85,9 +96,14 @@ export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number,
   } else {
     return { error: `algorithm ${quoted(JSON.stringify(header.alg) ?? 'undefined')} not accepted` };
   }
-  const tolerance = (options.clockToleranceSec ?? 30) * 1000;
-  if (typeof claims.exp === 'number' && claims.exp * 1000 + tolerance <= nowMs) return { error: 'token expired' };
-  if (typeof claims.nbf === 'number' && claims.nbf * 1000 - tolerance > nowMs) return { error: 'token not yet valid' };
+  // RFC 7519 §4.1.4-6: NumericDates, or the token is refused (a string `exp` that a check skipped never expired).
+  for (const name of TIME_CLAIMS) {
+    if (claims[name] !== undefined && numericDate(claims[name]) === undefined) return { error: `${name} is not a NumericDate` };
+  }
+  const expiresAt = jwtExpiresAt(claims, options);
+  if (expiresAt !== undefined && expiresAt <= nowMs) return { error: 'token expired' };
+  const nbf = numericDate(claims.nbf);
+  if (nbf !== undefined && nbf * 1000 - toleranceMs(options) > nowMs) return { error: 'token not yet valid' };
   if (options.issuer !== undefined && claims.iss !== options.issuer) return { error: 'wrong issuer' };
   if (options.audience !== undefined) {
     const aud = claims.aud;
@@ -95,6 +111,27 @@ export function verifyJwt(token: string, options: JwtAuthOptions, nowMs: number,
     if (!list.includes(options.audience)) return { error: 'wrong audience' };
   }
   return { claims };
+}
+
+const TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const;
+
+/** A JSON number's value (floats and big integers parse as `JsonNumber`), `undefined` for anything else. */
+function numericDate(value: JsonValue | undefined): number | undefined {
+  const n = value instanceof JsonNumber ? value.value : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function toleranceMs(options: Pick<JwtAuthOptions, 'clockToleranceSec'>): number {
+  return (options.clockToleranceSec ?? 30) * 1000;
+}
+
+/**
+ * When verified claims stop being valid (ms since epoch): `exp` plus the clock tolerance, the instant from which
+ * {@link verifyJwt} refuses the token; `undefined` without `exp`. The JWT strategy's identity expires then.
+ */
+export function jwtExpiresAt(claims: JsonObject, options: Pick<JwtAuthOptions, 'clockToleranceSec'>): number | undefined {
+  const exp = numericDate(claims.exp);
+  return exp !== undefined ? exp * 1000 + toleranceMs(options) : undefined;
 }
 
 /** A token's header, or `undefined` when the token is malformed. Pure; verifies nothing. */
@@ -167,23 +204,22 @@ export function createJwtVerifier(options: JwtAuthOptions): JwtVerifier {
 export function createJwtAuth(options: JwtAuthOptions): AuthStrategy {
   const verify = createJwtVerifier(options);
   const params = options.queryParams ?? ['jwt_token', 'token'];
-  const roomsOf = options.rooms ?? ((claims: JsonObject) => (Array.isArray(claims.allowed_rooms) ? claims.allowed_rooms : []));
+  const roomsOf: (claims: JsonObject) => JsonValue | readonly JsonValue[] | undefined = options.rooms ?? ((claims) => claims.allowed_rooms);
   return async (request) => {
     const token = tokenOf(request, params);
     if (token === undefined) return { kind: 'denied', reason: 'no token' };
     const result = await verify(token);
     if ('unavailable' in result) return { kind: 'failed', status: result.status, reason: result.unavailable };
     if ('error' in result) return { kind: 'denied', reason: result.error };
-    const rooms: Room[] = [];
-    for (const value of roomsOf(result.claims)) {
-      const room = toRoom(value);
-      if (room !== undefined) rooms.push(room);
-    }
     const { claims } = result;
+    // The bootstrap's rules; a bad claim is the token's fault, never "backend unavailable": both refusals deny.
+    const checked = checkAllowedRooms(roomsOf(claims));
+    if (!('rooms' in checked)) return { kind: 'denied', reason: `token ${'denied' in checked ? checked.denied : checked.malformed}` };
+    const expiresAt = jwtExpiresAt(claims, options);
     const identity: Identity = {
       user: claims.sub ?? null,
-      rooms: createRoomMatcher(rooms),
-      ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp * 1000 } : {}),
+      rooms: createRoomMatcher(checked.rooms),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
     };
     return { kind: 'allowed', identity };
   };

@@ -4,6 +4,7 @@
  * @module
  */
 import { FLAGS, envName } from './flags.js';
+import { TOKEN_HELP } from './token.js';
 
 /** The help text. */
 export function helpText(): string {
@@ -18,7 +19,8 @@ export function helpText(): string {
     'Usage:',
     '  roomcast serve [options]   run the server (high-templar compatible at /ws/, POST /trigger/, /healthz)',
     '  roomcast demo [options]    run the server with a demo page, a built-in stub backend and a demo model in SQLite at http://HOST:PORT/',
-    '  roomcast --help | --version',
+    ...TOKEN_HELP,
+  '  roomcast --help | --version',
     '',
     'Options (each also read from the environment variable shown, and from --config FILE):',
     ...lines,
@@ -26,6 +28,8 @@ export function helpText(): string {
     'Examples:',
     '  roomcast serve --api-url http://127.0.0.1:8000/api/ --trigger-secret "$SECRET"',
     '  ROOMCAST_API_URL=http://127.0.0.1:8000/api/ ROOMCAST_AMQP_URL=amqp://guest:guest@127.0.0.1/ roomcast serve',
+    '  roomcast serve --jwt-secret S --trigger-secret T',
+    `  roomcast token --secret S --user 42 --rooms '[{"chat":"lobby"}]' --ttl 1h`,
     '',
     'Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 invalid configuration.',
   ].join('\n');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `roomcast` command: `roomcast serve`, `roomcast demo`. Reads flags, `ROOMCAST_*` environment variables and
+ * The `roomcast` command: `roomcast serve`, `roomcast demo`, `roomcast token`. Reads flags, `ROOMCAST_*` environment variables and
  * an optional JSON config file; stops gracefully on SIGTERM/SIGINT.
  *
  * @module
@@ -14,6 +14,7 @@ import { resolveSettings } from './config.js';
 import { helpText } from './help.js';
 import { toServerOptions } from './options.js';
 import { loadModels } from './models.js';
+import { mintToken } from './token.js';
 import type { Store } from '../models/index.js';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -27,8 +28,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
+  if (command === 'token') return printToken(rest);
   if (command !== 'serve' && command !== 'demo') {
-    process.stderr.write(`roomcast: unknown command "${command}" (try: roomcast serve, roomcast demo, roomcast --help)\n`);
+    process.stderr.write(`roomcast: unknown command "${command}" (try: roomcast serve, roomcast demo, roomcast token, roomcast --help)\n`);
     return 2;
   }
   const resolved = resolveSettings({ argv: rest, env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
@@ -106,6 +108,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+}
+
+function printToken(argv: readonly string[]): number {
+  const minted = mintToken(argv, process.env);
+  if ('problems' in minted) {
+    process.stderr.write(`roomcast token: invalid arguments:\n${minted.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 2;
+  }
+  process.stdout.write(`${minted.token}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import fc from 'fast-check';
+import { interpretBootstrap } from '../../src/auth/bootstrap-response.js';
 import type { HttpGet } from '../../src/auth/http-get.js';
 import { createJwtAuth, createJwtVerifier, verifyJwt } from '../../src/auth/jwt.js';
 import type { UpgradeRequest } from '../../src/auth/strategy.js';
@@ -55,7 +57,7 @@ test('the strategy reads ?jwt_token=, ?token= or Authorization: Bearer; claims g
     assert.equal(result.kind, 'allowed');
     if (result.kind !== 'allowed') continue;
     assert.equal(result.identity.user, 'u7');
-    assert.equal(result.identity.expiresAt, soon * 1000);
+    assert.equal(result.identity.expiresAt, (soon + 30) * 1000, 'exp plus the clock tolerance');
     assert.ok(result.identity.rooms.allows(toRoom({ page: 'table', table_id: 1 } as never)!));
   }
   assert.deepEqual(await auth(req('/ws/'), signal), { kind: 'denied', reason: 'no token' });
@@ -109,4 +111,66 @@ test('with a jwksUrl that cannot be fetched the strategy fails (no decision), an
     message: 'JWT auth: jwksUrl "ftp://x/jwks" is not an http(s) URL; jwksUrl needs an httpGet (e.g. nodeHttpGet)',
   });
   assert.throws(() => createJwtVerifier({}), { message: 'JWT auth: a secret (HS256), a publicKey or a jwksUrl (RS256) is needed' });
+});
+
+test('exp, nbf and iat must be NumericDates (numbers): a string, null or boolean refuses the token', () => {
+  // A correctly signed token with "exp": "1796174166" used to never expire.
+  assert.deepEqual(verifyJwt(hs256({ exp: '1796174166' }), { secret: 's3cret' }, now), { error: 'exp is not a NumericDate' });
+  assert.deepEqual(verifyJwt(hs256({ exp: soon, nbf: String(soon - 900) }), { secret: 's3cret' }, now), { error: 'nbf is not a NumericDate' });
+  assert.deepEqual(verifyJwt(hs256({ iat: null }), { secret: 's3cret' }, now), { error: 'iat is not a NumericDate' });
+  assert.ok('claims' in verifyJwt(hs256({ exp: soon + 0.5, nbf: 0, iat: Math.floor(now / 1000) }), { secret: 's3cret' }, now), 'fractions and 0 are NumericDates');
+  // Fractions and exponents parse as exact lexemes (JsonNumber): they still expire.
+  const past = Math.floor(now / 1000) - 120;
+  assert.deepEqual(verifyJwt(hs256({ exp: past + 0.5 }), { secret: 's3cret' }, now), { error: 'token expired' });
+  const raw = (claims: string): string => {
+    const body = `${b64({ alg: 'HS256' })}.${Buffer.from(claims).toString('base64url')}`;
+    return `${body}.${createHmac('sha256', 's3cret').update(body).digest('base64url')}`;
+  };
+  assert.deepEqual(verifyJwt(raw(`{"exp":${past}e0}`), { secret: 's3cret' }, now), { error: 'token expired' });
+  assert.deepEqual(verifyJwt(raw(`{"exp":${past}.0}`), { secret: 's3cret' }, now), { error: 'token expired' });
+  assert.deepEqual(verifyJwt(raw(`{"exp":${soon},"nbf":1e400}`), { secret: 's3cret' }, now), { error: 'nbf is not a NumericDate' }, '1e400 is no finite date');
+  const notNumber = fc.jsonValue({ maxDepth: 1 }).filter((v) => typeof v !== 'number');
+  fc.assert(
+    fc.property(fc.constantFrom('exp', 'nbf', 'iat'), notNumber, (name, value) => {
+      assert.deepEqual(verifyJwt(hs256({ sub: 'u', [name]: value }), { secret: 's3cret' }, now), { error: `${name} is not a NumericDate` });
+    }),
+  );
+});
+
+test('allowed_rooms is validated as a bootstrap answer is: any claim the bootstrap path refuses, the JWT path refuses', async () => {
+  const auth = createJwtAuth({ secret: 's3cret' });
+  const signal = new AbortController().signal;
+  const answer = async (rooms: unknown) => auth(req(`/ws/?jwt_token=${hs256(rooms === undefined ? { sub: 'u' } : { sub: 'u', allowed_rooms: rooms })}`), signal);
+  assert.deepEqual(await answer('x'), { kind: 'denied', reason: 'token allowed_rooms is not a list' });
+  assert.deepEqual(await answer(null), { kind: 'denied', reason: 'token allowed_rooms is null' });
+  assert.deepEqual(await answer(['x']), { kind: 'denied', reason: 'token allowed_rooms holds a string' });
+  assert.deepEqual(await answer([1]), { kind: 'denied', reason: 'token allowed_rooms holds an element that is not a room object' });
+  const pairs = await answer([[['a', 'b']]]);
+  assert.deepEqual(pairs.kind === 'allowed' && pairs.identity.rooms.allowed.map((r) => r.key), ['{"a":"b"}']);
+  const none = await answer(undefined);
+  assert.deepEqual(none.kind === 'allowed' && none.identity.rooms.allowed, []);
+  const rooms = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.dictionary(fc.string({ maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })), { maxLength: 3 }));
+  await fc.assert(
+    fc.asyncProperty(rooms, async (value) => {
+      const viaBootstrap = interpretBootstrap({ status: 200, contentType: 'application/json', body: JSON.stringify({ allowed_rooms: value }) });
+      const viaToken = await answer(value);
+      assert.equal(viaToken.kind, viaBootstrap.kind === 'allowed' ? 'allowed' : 'denied');
+      if (viaToken.kind === 'allowed' && viaBootstrap.kind === 'allowed') {
+        assert.deepEqual(viaToken.identity.rooms.allowed.map((r) => r.key), viaBootstrap.identity.rooms.allowed.map((r) => r.key));
+      }
+    }),
+  );
+});
+
+test('one expiry rule: a token accepted at exp + tolerance is valid exactly until then (the identity expires there)', async () => {
+  const exp = Math.floor(now / 1000) - 10;
+  assert.ok('claims' in verifyJwt(hs256({ exp }), { secret: 's3cret' }, now), '10 s past exp, within the 30 s tolerance');
+  assert.ok('claims' in verifyJwt(hs256({ exp }), { secret: 's3cret' }, (exp + 30) * 1000 - 1));
+  assert.deepEqual(verifyJwt(hs256({ exp }), { secret: 's3cret' }, (exp + 30) * 1000), { error: 'token expired' });
+  assert.deepEqual(verifyJwt(hs256({ exp }), { secret: 's3cret', clockToleranceSec: 0 }, now), { error: 'token expired' });
+  for (const clockToleranceSec of [undefined, 0, 5, 30]) {
+    const tolerance = clockToleranceSec ?? 30;
+    const result = await createJwtAuth({ secret: 's3cret', ...(clockToleranceSec !== undefined ? { clockToleranceSec } : {}) })(req(`/ws/?jwt_token=${hs256({ exp: soon })}`), new AbortController().signal);
+    assert.equal(result.kind === 'allowed' && result.identity.expiresAt, (soon + tolerance) * 1000, 'the connection closes when verifyJwt would start refusing the token');
+  }
 });

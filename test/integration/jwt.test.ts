@@ -39,3 +39,35 @@ test('valid, invalid and expiring tokens', async () => {
     await rc.close();
   }
 });
+
+test('one expiry rule on a live server: a token accepted past exp stays open until exp + tolerance, then closes 4003', async () => {
+  // clockToleranceSec 13: a token 10 s past exp connects and lives 2-3 more seconds (with the default, 20 more);
+  // the sweep closes expired connections within a second, so closing on exp would come too early.
+  const rc = await start({ auth: createJwtAuth({ secret: 'k', clockToleranceSec: 13 }) });
+  try {
+    const exp = Math.floor(Date.now() / 1000) - 10;
+    const late = await connect(`ws://127.0.0.1:${rc.port}/ws/rohrpost/`, { headers: { authorization: `Bearer ${token({ sub: 'u3', exp })}` } });
+    assert.deepEqual(await late.ask({ type: 'ping', id: 1 }), { id: 1, type: 'pong' });
+    assert.deepEqual(await late.closed, { code: 4003, reason: 'credentials expired' });
+    assert.ok(Date.now() >= (exp + 13) * 1000, 'not before exp + tolerance, when the upgrade would refuse the token');
+    const refused = await connect(`ws://127.0.0.1:${rc.port}/ws/rohrpost/`, { headers: { authorization: `Bearer ${token({ sub: 'u3', exp })}` } });
+    assert.equal((await refused.closed).code, 4001, 'past exp + tolerance the upgrade refuses it');
+  } finally {
+    await rc.close();
+  }
+});
+
+test('bad claims are refused at the upgrade: a string exp, allowed_rooms "x" or null', async () => {
+  const rc = await start({ auth: createJwtAuth({ secret: 'k' }) });
+  try {
+    for (const claims of [{ sub: 'u', exp: '1796174166' }, { sub: 'u', allowed_rooms: 'x' }, { sub: 'u', allowed_rooms: null }]) {
+      const templar = await connect(`${rc.wsUrl}?jwt_token=${token(claims)}`);
+      assert.deepEqual(await templar.next(), { is_authorized: false }, JSON.stringify(claims));
+      assert.equal((await templar.closed).code, 1000);
+      const rohrpost = await connect(`ws://127.0.0.1:${rc.port}/ws/rohrpost/?jwt_token=${token(claims)}`);
+      assert.equal((await rohrpost.closed).code, 4001, JSON.stringify(claims));
+    }
+  } finally {
+    await rc.close();
+  }
+});

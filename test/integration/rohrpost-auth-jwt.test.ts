@@ -45,6 +45,8 @@ test('verified claims reach the handler; refused tokens are answered and the con
   assert.deepEqual(await c.ask({ type: 'whoami', id: 4, auth_jwt: expired }), { id: 4, type: 'whoami', error: 'Invalid or expired token.', data: { reason: 'token expired' } });
   assert.deepEqual(await c.ask({ type: 'whoami', id: 5, auth_jwt: token({ sub: 'u1', aud: 'app' }, 'forged') }), { id: 5, type: 'whoami', error: 'Invalid or expired token.', data: { reason: 'bad signature' } });
   assert.deepEqual(await c.ask({ type: 'whoami', id: 6, auth_jwt: token({ sub: 'u1', aud: 'other' }) }), { id: 6, type: 'whoami', error: 'Invalid or expired token.', data: { reason: 'wrong audience' } });
+  const stringExp = token({ sub: 'u1', aud: 'app', exp: '1796174166' });
+  assert.deepEqual(await c.ask({ type: 'whoami', id: 10, auth_jwt: stringExp }), { id: 10, type: 'whoami', error: 'Invalid or expired token.', data: { reason: 'exp is not a NumericDate' } });
   assert.deepEqual(await c.ask({ type: 'ping', id: 7 }), { id: 7, type: 'pong' }, 'ping needs no token, as rohrpost.js sends it');
   assert.deepEqual(await c.ask({ type: 'nope', id: 8 }), { id: 8, type: 'nope', error: "Unknown message type 'nope'." }, 'unknown types are reported before the token');
   assert.deepEqual(await c.ask({ type: 'whoami', id: 9, auth_jwt: good }), { id: 9, type: 'whoami', data: { sub: 'u1' } });

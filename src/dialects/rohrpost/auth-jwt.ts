@@ -14,7 +14,7 @@ import { RohrpostError } from './codec.js';
 
 /** Options of per-request `auth_jwt` verification. */
 export interface RohrpostAuthJwt {
-  /** Verifies a token: signature, `exp`, `nbf`, `iss`, `aud`. Typically `createJwtVerifier({ … })`. */
+  /** Verifies a token: signature, `exp`, `nbf` (NumericDates, as `iat`), `iss`, `aud`. Typically `createJwtVerifier({ … })`. */
   readonly verify: (token: string) => Promise<JwtVerdict>;
   /** Request types that need no token; their handlers see no claims. @default ['ping'] (rohrpost.js pings without one) */
   readonly exempt?: readonly string[];
