@@ -20,6 +20,8 @@ export interface ParsedArgv {
   /** By flag name, only the flags given. */
   readonly values: ReadonlyMap<string, RawValue>;
   readonly positionals: readonly string[];
+  /** Every known flag named, even one whose value is missing. */
+  readonly named: ReadonlySet<string>;
   /** In the order of the words. */
   readonly problems: readonly string[];
 }
@@ -29,6 +31,7 @@ export function parseArgv(argv: readonly string[], flags: readonly Flag[]): Pars
   const byName = new Map(flags.map((f) => [f.name, f]));
   const values = new Map<string, RawValue>();
   const positionals: string[] = [];
+  const named = new Set<string>();
   const problems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;
@@ -49,6 +52,7 @@ export function parseArgv(argv: readonly string[], flags: readonly Flag[]): Pars
       if (eq === -1 && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-')) i++;
       continue;
     }
+    named.add(name);
     let value: string | true;
     if (eq !== -1) value = word.slice(eq + 1);
     else if (flag.type === 'bool') value = true;
@@ -65,7 +69,7 @@ export function parseArgv(argv: readonly string[], flags: readonly Flag[]): Pars
     if (flag.type === 'list') values.set(name, [...((values.get(name) as readonly string[] | undefined) ?? []), value as string]);
     else values.set(name, value);
   }
-  return { values, positionals, problems };
+  return { values, positionals, named, problems };
 }
 
 function unknown(word: string, name: string, flags: readonly Flag[]): string {

@@ -27,9 +27,13 @@ export interface ConfigSources {
   readonly readFile: (path: string) => string;
   /** Whether words that are not flags are returned as `positionals` instead of being problems. @default false */
   readonly allowPositionals?: boolean;
+  /** Whether one way to authenticate must be chosen (`roomcast serve`; the demo has its own). @default false */
+  readonly requireAuth?: boolean;
 }
 
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
+/** The ways to authenticate; at most one of them (both JWT keys count as one). */
+const AUTH = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url', 'allow-anonymous'];
 
 /**
  * Parses every source and validates the result. Problems come in this order: those of the command line's words
@@ -67,6 +71,10 @@ export function resolveSettings(sources: ConfigSources): Resolved {
     }
   }
   validate(settings, (name) => origins.get(name) ?? `--${name}`, problems);
+  const given = (name: string): boolean => parsed.named.has(name) || fromEnv.has(name) || fromFile.has(name);
+  if (sources.requireAuth === true && !AUTH.some((k) => (settings.has(k) ? settings.get(k) !== false : given(k)))) {
+    problems.push('set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous');
+  }
   return problems.length > 0 ? { ok: false, problems, positionals: parsed.positionals } : { ok: true, settings, positionals: parsed.positionals };
 }
 
@@ -170,7 +178,7 @@ function validate(s: Map<string, Value>, at: (name: string) => string, problems:
       problems.push(`${at('anonymous-room')}: ${room} is not a JSON object`);
     }
   }
-  const ways = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url', 'allow-anonymous'].filter((k) => s.get(k) !== undefined && s.get(k) !== false);
+  const ways = AUTH.filter((k) => s.get(k) !== undefined && s.get(k) !== false);
   const jwt = ways.filter((k) => k.startsWith('jwt-'));
   if (ways.length - jwt.length + (jwt.length > 0 ? 1 : 0) > 1) {
     problems.push(`choose one way to authenticate: ${ways.map(at).join(', ')} exclude each other`);
