@@ -27,6 +27,7 @@ export function helpText(): string {
     '  roomcast serve --api-url http://127.0.0.1:8000/api/ --trigger-secret "$SECRET"',
     '  ROOMCAST_API_URL=http://127.0.0.1:8000/api/ ROOMCAST_AMQP_URL=amqp://guest:guest@127.0.0.1/ roomcast serve',
     '',
-    'Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 invalid configuration.',
+    'Logs: readable lines on a terminal, JSON lines otherwise (--log-format). A second SIGTERM/SIGINT exits at once.',
+    'Exit codes: 0 stopped cleanly, 1 failed at runtime (e.g. the port is in use), 2 invalid configuration (every problem is listed).',
   ].join('\n');
 }

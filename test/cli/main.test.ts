@@ -20,6 +20,9 @@ test('--help exits 0 and lists the flags', async () => {
   assert.equal(await p.exit, 0);
   assert.match(p.out(), /--api-url URL/);
   assert.match(p.out(), /ROOMCAST_API_URL/);
+  const short = run(['serve', '-h']);
+  assert.equal(await short.exit, 0);
+  assert.match(short.out(), /--log-format FORMAT/);
 });
 
 test('invalid configuration exits 2 listing every problem', async () => {
@@ -51,10 +54,15 @@ test('configured from ROOMCAST_* and a config file; SIGTERM closes clients with 
     await c.ask({ type: 'subscribe', room: { room: 1 }, requestId: 'a' });
     assert.equal((await trigger(url, { rooms: [{ room: 1 }], data: 1 }, { authorization: 'Bearer fromfile' })).status, 200);
     assert.deepEqual(await c.next(), { type: 'publish', data: 1, requestId: 'a' });
+    const ready = p.out().split('\n').find((l) => l.includes('"roomcast ready"'));
+    const summary = (JSON.parse(ready ?? '{}') as { summary?: Record<string, string> }).summary;
+    assert.equal(summary?.auth, `backend: GET ${backend.apiUrl}bootstrap/ for each connection, 5000 ms timeout`);
+    assert.equal(summary?.triggers, `POST ${url}/trigger/ with the secret`);
     p.child.kill('SIGTERM');
     assert.equal((await c.closed).code, 1001);
     assert.equal(await p.exit, 0);
     assert.ok(!p.out().includes('token=t'), 'the token never reaches the log');
+    assert.ok(!p.out().includes('fromfile'), 'nor the trigger secret');
   } finally {
     p.child.kill('SIGKILL');
     await backend.close();
