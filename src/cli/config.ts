@@ -70,7 +70,7 @@ export function resolveSettings(sources: ConfigSources): Resolved {
       origins.set(f.name, origin);
     }
   }
-  validate(settings, (name) => origins.get(name) ?? `--${name}`, problems);
+  validate(settings, (name) => origins.get(name) ?? `--${name}`, sources.readFile, problems);
   const given = (name: string): boolean => parsed.named.has(name) || fromEnv.has(name) || fromFile.has(name);
   if (sources.requireAuth === true && !AUTH.some((k) => (settings.has(k) ? settings.get(k) !== false : given(k)))) {
     problems.push('set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous');
@@ -134,7 +134,7 @@ function coerce(flag: Flag, raw: unknown): { ok: Value } | { problem: string } {
     }
     case 'bool':
       if (typeof raw === 'boolean') return { ok: raw };
-      if (raw === true || (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw))) return { ok: true };
+      if (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw)) return { ok: true };
       if (typeof raw === 'string' && /^(0|false|no|off)$/i.test(raw)) return { ok: false };
       return { problem: `expected true or false, ${got}` };
     case 'list':
@@ -150,7 +150,7 @@ function oneOf(choices: readonly string[]): string {
 }
 
 /** The checks the table cannot express: URL shapes, header specs, rooms, and those between settings. */
-function validate(s: Map<string, Value>, at: (name: string) => string, problems: string[]): void {
+function validate(s: Map<string, Value>, at: (name: string) => string, readFile: (path: string) => string, problems: string[]): void {
   const apiUrl = s.get('api-url');
   if (typeof apiUrl === 'string') {
     let url: URL | undefined;
@@ -161,6 +161,14 @@ function validate(s: Map<string, Value>, at: (name: string) => string, problems:
     }
     if (url !== undefined && !/^https?:$/.test(url.protocol)) problems.push(`${at('api-url')}: must be http:// or https://`);
     if (url !== undefined && !apiUrl.endsWith('/')) problems.push(`${at('api-url')}: must end with '/' (bootstrap/ is appended), e.g. ${apiUrl}/`);
+  }
+  const keyFile = s.get('jwt-public-key');
+  if (typeof keyFile === 'string') {
+    try {
+      readFile(keyFile);
+    } catch (err) {
+      problems.push(`${at('jwt-public-key')}: cannot read ${keyFile} (${(err as Error).message})`);
+    }
   }
   const jwksUrl = s.get('jwt-jwks-url');
   if (typeof jwksUrl === 'string' && (!/^https?:\/\/[^/]/.test(jwksUrl) || !URL.canParse(jwksUrl))) problems.push(`${at('jwt-jwks-url')}: "${jwksUrl}" is not an http:// or https:// URL`);

@@ -87,8 +87,9 @@ test('layer settings are checked', () => {
 test('one way to authenticate at a time', () => {
   const r = resolveSettings({ argv: ['--api-url', 'http://b/api/', '--jwt-secret', 's'], env: {}, readFile: noFile });
   assert.deepEqual(r.ok ? [] : r.problems, ['choose one way to authenticate: --api-url, --jwt-secret exclude each other']);
-  assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok, 'HS256 and RS256 together are one way');
-  assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok);
+  const pem = (p: string): string => (p === 'k.pem' ? 'PEM' : noFile());
+  assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok, 'HS256 and RS256 together are one way');
+  assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok);
   const both = resolveSettings({ argv: ['--allow-anonymous', '--jwt-jwks-url', 'https://issuer.example/jwks'], env: {}, readFile: noFile });
   assert.deepEqual(both.ok ? [] : both.problems, ['choose one way to authenticate: --jwt-jwks-url, --allow-anonymous exclude each other']);
 });

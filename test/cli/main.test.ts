@@ -9,6 +9,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
@@ -97,9 +98,12 @@ test('demo: page at /, stub backend, users by token, triggers from loopback', as
 });
 
 test('an unreadable --jwt-public-key is a configuration error, not a crash', async () => {
-  const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', '0']);
+  const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', 'x']);
   assert.equal(await p.exit, 2);
-  assert.match(p.err(), /invalid configuration:[\s\S]*key\.pem/);
+  assert.match(p.err(), /invalid configuration:\n  - --port: [^\n]*\n  - --jwt-public-key: cannot read \/nonexistent\/key\.pem \(ENOENT/, 'listed with the other problems');
+  const notPem = run(['serve', '--jwt-public-key', fileURLToPath(import.meta.url), '--port', '0']);
+  assert.equal(await notPem.exit, 2);
+  assert.match(notPem.err(), /invalid configuration:\n  - /);
 });
 
 test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL', async () => {
