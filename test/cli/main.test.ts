@@ -103,7 +103,7 @@ test('an unreadable --jwt-public-key is a configuration error, not a crash', asy
   assert.match(p.err(), /invalid configuration:\n  - --port: [^\n]*\n  - --jwt-public-key: cannot read \/nonexistent\/key\.pem \(ENOENT/, 'listed with the other problems');
   const notPem = run(['serve', '--jwt-public-key', fileURLToPath(import.meta.url), '--port', '0']);
   assert.equal(await notPem.exit, 2);
-  assert.match(notPem.err(), /invalid configuration:\n  - /);
+  assert.match(notPem.err(), /invalid configuration:\n  - --jwt-public-key: \S+main\.test\.ts is not a PEM public key \(/);
 });
 
 test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL', async () => {
