@@ -7,6 +7,7 @@
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
 import { parseArgv } from './argv.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
+import { suggest } from './suggest.js';
 
 /** A setting's value after parsing. */
 export type Value = string | number | boolean | readonly string[];
@@ -15,9 +16,14 @@ export type Value = string | number | boolean | readonly string[];
 export type Settings = ReadonlyMap<string, Value>;
 
 /** What the config step produced. */
-export type Resolved =
-  | { readonly ok: true; readonly settings: Settings; readonly positionals: readonly string[] }
-  | { readonly ok: false; readonly problems: readonly string[]; readonly positionals: readonly string[] };
+export type Resolved = (
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly problems: readonly string[] }
+) & {
+  readonly positionals: readonly string[];
+  /** Not problems, but likely mistakes: a `ROOMCAST_*` variable that is close to a setting's and is none. */
+  readonly warnings: readonly string[];
+};
 
 /** Inputs of {@link resolveSettings}. */
 export interface ConfigSources {
@@ -75,7 +81,19 @@ export function resolveSettings(sources: ConfigSources): Resolved {
   if (sources.requireAuth === true && !AUTH.some((k) => (settings.has(k) ? settings.get(k) !== false : given(k)))) {
     problems.push('set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous');
   }
-  return problems.length > 0 ? { ok: false, problems, positionals: parsed.positionals } : { ok: true, settings, positionals: parsed.positionals };
+  const rest = { positionals: parsed.positionals, warnings: envTypos(sources.env) };
+  return problems.length > 0 ? { ok: false, problems, ...rest } : { ok: true, settings, ...rest };
+}
+
+/** `ROOMCAST_PROT` → a warning suggesting `ROOMCAST_PORT`; other `ROOMCAST_*` names (a test's own) are left alone. */
+function envTypos(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set(FLAGS.map((f) => envName(f.name)));
+  return Object.keys(env)
+    .filter((k) => k.startsWith('ROOMCAST_') && !known.has(k))
+    .flatMap((k) => {
+      const close = suggest(kebab(k.slice('ROOMCAST_'.length).toLowerCase()), FLAGS.map((f) => f.name)).slice(0, 3);
+      return close.length === 0 ? [] : [`${k} is not a setting and is ignored (did you mean ${close.map(envName).join(' or ')}?)`];
+    });
 }
 
 function readConfigFile(path: string, read: (p: string) => string, into: Map<string, unknown>, problems: string[]): void {

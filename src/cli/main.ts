@@ -47,6 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const resolved = resolveSettings({ argv: rest, env: process.env, readFile: (p) => readFileSync(p, 'utf8'), requireAuth: command === 'serve' });
+  for (const warning of resolved.warnings) process.stderr.write(`roomcast: ${warning}\n`);
   if (!resolved.ok) return invalid(resolved.problems);
   const { settings } = resolved;
   const logger = createCliLogger({

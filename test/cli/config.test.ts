@@ -171,3 +171,11 @@ test('--log-format is auto, json or pretty', () => {
   const r = resolveSettings({ argv: [], env: { ROOMCAST_LOG_FORMAT: 'pretty' }, readFile: noFile });
   assert.equal(r.ok && r.settings.get('log-format'), 'pretty');
 });
+
+test('a ROOMCAST_* variable close to a setting is a warning with the right name; others are left alone', () => {
+  const r = resolveSettings({ argv: [], env: { ROOMCAST_PROT: '1', ROOMCAST_API_ULR: 'x', ROOMCAST_REQUIRE_SERVICES: '1', ROOMCAST_TEST_PG: 'postgres://' }, readFile: noFile });
+  assert.deepEqual(r.warnings, [
+    'ROOMCAST_PROT is not a setting and is ignored (did you mean ROOMCAST_PORT?)',
+    'ROOMCAST_API_ULR is not a setting and is ignored (did you mean ROOMCAST_API_URL?)',
+  ]);
+});
