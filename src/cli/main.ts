@@ -97,6 +97,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const problem = listenProblem(err, host, port);
     if (problem !== undefined) logger.fatal({ host, port, code: (err as { code?: unknown }).code }, `roomcast could not start: ${problem}`);
     else logger.fatal({ err }, 'roomcast could not start');
+    await demo?.close();
     await store?.close();
     return 1;
   }
