@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
-import { MAX_FRAME_BYTES_LIMIT } from '../options.js';
+import { parseArgv } from './argv.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
+import { suggest } from './suggest.js';
 
 /** A setting's value after parsing. */
 export type Value = string | number | boolean | readonly string[];
@@ -16,9 +16,14 @@ export type Value = string | number | boolean | readonly string[];
 export type Settings = ReadonlyMap<string, Value>;
 
 /** What the config step produced. */
-export type Resolved =
-  | { readonly ok: true; readonly settings: Settings; readonly positionals: readonly string[] }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type Resolved = (
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly problems: readonly string[] }
+) & {
+  readonly positionals: readonly string[];
+  /** Not problems, but likely mistakes: a `ROOMCAST_*` variable that is close to a setting's and is none. */
+  readonly warnings: readonly string[];
+};
 
 /** Inputs of {@link resolveSettings}. */
 export interface ConfigSources {
@@ -26,50 +31,69 @@ export interface ConfigSources {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads the `--config` file; throws when it cannot. */
   readonly readFile: (path: string) => string;
+  /** Whether words that are not flags are returned as `positionals` instead of being problems. @default false */
+  readonly allowPositionals?: boolean;
+  /** Whether one way to authenticate must be chosen (`roomcast serve`; the demo has its own). @default false */
+  readonly requireAuth?: boolean;
 }
 
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
+/** The ways to authenticate; at most one of them (both JWT keys count as one). */
+const AUTH = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url', 'allow-anonymous'];
 
-/** Parses every source and validates the result. */
+/**
+ * Parses every source and validates the result. Problems come in this order: those of the command line's words
+ * (in their order), those of single values (in the order of {@link FLAGS}), those between settings; each names
+ * where its value came from (`--layer`, `ROOMCAST_LAYER`, `"layer" in rc.json`).
+ */
 export function resolveSettings(sources: ConfigSources): Resolved {
-  const problems: string[] = [];
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...sources.argv],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
-        FLAGS.map((f) => [f.name, { type: f.type === 'bool' ? 'boolean' : 'string', multiple: f.type === 'list' }] as const),
-      ),
-    });
-  } catch (err) {
-    return { ok: false, problems: [(err as Error).message] };
-  }
-  const fromFlags = new Map<string, unknown>(Object.entries(parsed.values));
+  const parsed = parseArgv(sources.argv, FLAGS);
+  const problems: string[] = [...parsed.problems];
+  if (sources.allowPositionals !== true) problems.push(...parsed.positionals.map((p) => `unexpected argument ${JSON.stringify(p)}`));
+  const fromFlags = new Map<string, unknown>(parsed.values);
   const fromEnv = new Map<string, unknown>();
   for (const f of FLAGS) {
     const text = sources.env[envName(f.name)];
     if (text !== undefined && text !== '') fromEnv.set(f.name, f.type === 'list' ? splitList(text) : text);
   }
   const fromFile = new Map<string, unknown>();
-  const configPath = (fromFlags.get('config') ?? fromEnv.get('config')) as string | undefined;
-  if (configPath !== undefined) readConfigFile(configPath, sources.readFile, fromFile, problems);
+  const configPath = fromFlags.get('config') ?? fromEnv.get('config');
+  if (typeof configPath === 'string') readConfigFile(configPath, sources.readFile, fromFile, problems);
 
   const settings = new Map<string, Value>();
+  const origins = new Map<string, string>();
   for (const f of FLAGS) {
     const [raw, origin] = fromFlags.has(f.name)
       ? [fromFlags.get(f.name), `--${f.name}`]
       : fromEnv.has(f.name)
         ? [fromEnv.get(f.name), envName(f.name)]
-        : [fromFile.get(f.name), `"${f.name}" in ${configPath ?? ''}`];
+        : [fromFile.get(f.name), `"${f.name}" in ${String(configPath)}`];
     if (raw === undefined) continue;
     const value = coerce(f, raw);
-    if (typeof value === 'string' && f.type !== 'string') problems.push(`${origin}: ${value}`);
-    else settings.set(f.name, value === undefined ? raw as Value : value);
+    if ('problem' in value) problems.push(`${origin}: ${value.problem}`);
+    else {
+      settings.set(f.name, value.ok);
+      origins.set(f.name, origin);
+    }
   }
-  validate(settings, problems);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, settings, positionals: parsed.positionals };
+  validate(settings, (name) => origins.get(name) ?? `--${name}`, sources.readFile, problems);
+  const given = (name: string): boolean => parsed.named.has(name) || fromEnv.has(name) || fromFile.has(name);
+  if (sources.requireAuth === true && !AUTH.some((k) => (settings.has(k) ? settings.get(k) !== false : given(k)))) {
+    problems.push('set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous');
+  }
+  const rest = { positionals: parsed.positionals, warnings: envTypos(sources.env) };
+  return problems.length > 0 ? { ok: false, problems, ...rest } : { ok: true, settings, ...rest };
+}
+
+/** `ROOMCAST_PROT` → a warning suggesting `ROOMCAST_PORT`; other `ROOMCAST_*` names (a test's own) are left alone. */
+function envTypos(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set(FLAGS.map((f) => envName(f.name)));
+  return Object.keys(env)
+    .filter((k) => k.startsWith('ROOMCAST_') && !known.has(k))
+    .flatMap((k) => {
+      const close = suggest(kebab(k.slice('ROOMCAST_'.length).toLowerCase()), FLAGS.map((f) => f.name)).slice(0, 3);
+      return close.length === 0 ? [] : [`${k} is not a setting and is ignored (did you mean ${close.map(envName).join(' or ')}?)`];
+    });
 }
 
 function readConfigFile(path: string, read: (p: string) => string, into: Map<string, unknown>, problems: string[]): void {
@@ -106,77 +130,88 @@ function splitList(text: string): string[] {
   return t.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** The typed value, or a problem text (for non-string flags), or `undefined` to keep the raw value. */
-function coerce(flag: Flag, raw: unknown): Value | undefined {
+/** The typed value, or what is wrong with it (type, range, choices: what {@link FLAGS} says of the flag). */
+function coerce(flag: Flag, raw: unknown): { ok: Value } | { problem: string } {
+  const got = `got ${JSON.stringify(raw)}`;
+  const hint = flag.hint !== undefined ? ` (${flag.hint})` : '';
   switch (flag.type) {
-    case 'string':
-      return typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined;
+    case 'string': {
+      const text = typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : undefined;
+      if (text === undefined) return { problem: `expected a text, ${got}` };
+      if (flag.choices !== undefined && !flag.choices.includes(text)) return { problem: `${JSON.stringify(text)} is not ${oneOf(flag.choices)}${hint}` };
+      return { ok: text };
+    }
     case 'int': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-      return Number.isSafeInteger(n) && n >= 0 ? n : `expected a whole number ≥ 0, got ${JSON.stringify(raw)}`;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      const min = flag.min ?? 0;
+      const max = flag.max ?? Number.MAX_SAFE_INTEGER;
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return { ok: n };
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+      const zero = flag.zero !== undefined && min === 0 ? ` (0: ${flag.zero})` : '';
+      return { problem: `expected a whole number ${range}${zero}, ${got}${hint}` };
     }
     case 'bool':
-      if (typeof raw === 'boolean') return raw;
-      if (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw)) return true;
-      if (typeof raw === 'string' && /^(0|false|no|off)$/i.test(raw)) return false;
-      return `expected true or false, got ${JSON.stringify(raw)}`;
+      if (typeof raw === 'boolean') return { ok: raw };
+      if (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw)) return { ok: true };
+      if (typeof raw === 'string' && /^(0|false|no|off)$/i.test(raw)) return { ok: false };
+      return { problem: `expected true or false, ${got}` };
     case 'list':
-      if (Array.isArray(raw)) return raw.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-      if (typeof raw === 'string') return splitList(raw);
-      return `expected a list, got ${JSON.stringify(raw)}`;
+      if (Array.isArray(raw)) return { ok: raw.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) };
+      if (typeof raw === 'string') return { ok: splitList(raw) };
+      return { problem: `expected a list, ${got}` };
   }
 }
 
-function validate(s: Map<string, Value>, problems: string[]): void {
-  const port = s.get('port');
-  if (typeof port === 'number' && port > 65535) problems.push(`--port: ${port} is not a TCP port`);
+/** `a or b`, `one of a, b or c` */
+function oneOf(choices: readonly string[]): string {
+  return choices.length <= 2 ? choices.join(' or ') : `one of ${choices.slice(0, -1).join(', ')} or ${choices.at(-1) ?? ''}`;
+}
+
+/** The checks the table cannot express: URL shapes, header specs, rooms, and those between settings. */
+function validate(s: Map<string, Value>, at: (name: string) => string, readFile: (path: string) => string, problems: string[]): void {
   const apiUrl = s.get('api-url');
   if (typeof apiUrl === 'string') {
     let url: URL | undefined;
     try {
       url = new URL(apiUrl);
     } catch {
-      problems.push(`--api-url: "${apiUrl}" is not a URL`);
+      problems.push(`${at('api-url')}: "${apiUrl}" is not a URL`);
     }
-    if (url !== undefined && !/^https?:$/.test(url.protocol)) problems.push('--api-url: must be http:// or https://');
-    if (url !== undefined && !apiUrl.endsWith('/')) problems.push(`--api-url: must end with '/' (bootstrap/ is appended), e.g. ${apiUrl}/`);
+    if (url !== undefined && !/^https?:$/.test(url.protocol)) problems.push(`${at('api-url')}: must be http:// or https://`);
+    if (url !== undefined && !apiUrl.endsWith('/')) problems.push(`${at('api-url')}: must end with '/' (bootstrap/ is appended), e.g. ${apiUrl}/`);
+  }
+  const keyFile = s.get('jwt-public-key');
+  if (typeof keyFile === 'string') {
+    try {
+      readFile(keyFile);
+    } catch (err) {
+      problems.push(`${at('jwt-public-key')}: cannot read ${keyFile} (${(err as Error).message})`);
+    }
   }
   const jwksUrl = s.get('jwt-jwks-url');
-  if (typeof jwksUrl === 'string' && (!/^https?:\/\/[^/]/.test(jwksUrl) || !URL.canParse(jwksUrl))) problems.push(`--jwt-jwks-url: "${jwksUrl}" is not an http:// or https:// URL`);
+  if (typeof jwksUrl === 'string' && (!/^https?:\/\/[^/]/.test(jwksUrl) || !URL.canParse(jwksUrl))) problems.push(`${at('jwt-jwks-url')}: "${jwksUrl}" is not an http:// or https:// URL`);
   const amqpUrl = s.get('amqp-url');
-  if (typeof amqpUrl === 'string' && !/^amqps?:\/\//.test(amqpUrl)) problems.push('--amqp-url: must start with amqp:// or amqps://');
+  if (typeof amqpUrl === 'string' && !/^amqps?:\/\//.test(amqpUrl)) problems.push(`${at('amqp-url')}: must start with amqp:// or amqps://`);
   for (const spec of (s.get('forward-header') as readonly string[] | undefined) ?? []) {
     const r = parseHeaderSpec(spec);
-    if (typeof r === 'string') problems.push(`--forward-header: ${r}`);
+    if (typeof r === 'string') problems.push(`${at('forward-header')}: ${r}`);
   }
   for (const room of (s.get('anonymous-room') as readonly string[] | undefined) ?? []) {
     try {
       const v = JSON.parse(room) as unknown;
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
     } catch {
-      problems.push(`--anonymous-room: ${room} is not a JSON object`);
+      problems.push(`${at('anonymous-room')}: ${room} is not a JSON object`);
     }
   }
-  const level = s.get('log-level');
-  if (typeof level === 'string' && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
-    problems.push(`--log-level: "${level}" is not one of fatal, error, warn, info, debug, trace, silent`);
-  }
-  const ways = ['api-url', 'jwt-secret', 'jwt-public-key', 'jwt-jwks-url', 'allow-anonymous'].filter((k) => s.get(k) !== undefined && s.get(k) !== false);
+  const ways = AUTH.filter((k) => s.get(k) !== undefined && s.get(k) !== false);
   const jwt = ways.filter((k) => k.startsWith('jwt-'));
   if (ways.length - jwt.length + (jwt.length > 0 ? 1 : 0) > 1) {
-    problems.push(`choose one way to authenticate: ${ways.map((k) => `--${k}`).join(', ')} exclude each other`);
+    problems.push(`choose one way to authenticate: ${ways.map(at).join(', ')} exclude each other`);
   }
-  const layer = s.get('layer');
-  if (layer !== undefined && layer !== 'memory' && layer !== 'redis') problems.push(`--layer: "${String(layer)}" is not memory or redis`);
   const redisUrl = s.get('redis-url');
-  if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push('--redis-url: must start with redis:// or rediss://');
-  const policy = s.get('queue-policy');
-  if (policy !== undefined && policy !== 'close' && policy !== 'drop-oldest') problems.push(`--queue-policy: "${String(policy)}" is not close or drop-oldest`);
-  if (s.get('trigger-secret') === '') problems.push('--trigger-secret: must not be empty');
-  const maxFrame = s.get('max-frame-bytes');
-  if (typeof maxFrame === 'number' && (maxFrame < 125 || maxFrame > MAX_FRAME_BYTES_LIMIT)) {
-    problems.push(`--max-frame-bytes: ${maxFrame} is not between 125 and ${MAX_FRAME_BYTES_LIMIT}`);
-  }
+  if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push(`${at('redis-url')}: must start with redis:// or rediss://`);
+  if (s.get('trigger-secret') === '') problems.push(`${at('trigger-secret')}: must not be empty`);
 }
 
 /** The forwarded header specs of the settings. */

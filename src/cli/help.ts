@@ -31,6 +31,7 @@ export function helpText(): string {
     '  roomcast serve --jwt-secret S --trigger-secret T',
     `  roomcast token --secret S --user 42 --rooms '[{"chat":"lobby"}]' --ttl 1h`,
     '',
-    'Exit codes: 0 stopped cleanly, 1 failed at runtime, 2 invalid configuration.',
+    'Logs: readable lines on a terminal, JSON lines otherwise (--log-format). A second SIGTERM/SIGINT exits at once.',
+    'Exit codes: 0 stopped cleanly, 1 failed at runtime (e.g. the port is in use), 2 invalid configuration (every problem is listed).',
   ].join('\n');
 }

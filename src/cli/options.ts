@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createAnonymousAuth } from '../auth/anonymous.js';
 import { createJwtAuth } from '../auth/jwt.js';
@@ -42,7 +43,7 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
         ? {
             auth: createJwtAuth({
               ...(str('jwt-secret') !== undefined ? { secret: str('jwt-secret') } : {}),
-              ...(str('jwt-public-key') !== undefined ? { publicKey: readFileSync(str('jwt-public-key') as string, 'utf8') } : {}),
+              ...(str('jwt-public-key') !== undefined ? { publicKey: publicKey(str('jwt-public-key') as string) } : {}),
               ...(str('jwt-jwks-url') !== undefined ? { jwksUrl: str('jwt-jwks-url'), httpGet: nodeHttpGet, logger } : {}),
             }),
           }
@@ -60,4 +61,14 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     templar: { maxSubscriptions: int('max-subscriptions'), status: s.get('no-status') !== true },
     shutdownGraceMs: grace === undefined ? undefined : grace * 1000,
   };
+}
+
+/** The key of `--jwt-public-key FILE`; throws a sentence naming the file when it is not a PEM public key. */
+function publicKey(file: string): KeyObject {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return createPublicKey(text);
+  } catch (err) {
+    throw new Error(`--jwt-public-key: ${file} is not a PEM public key (${(err as Error).message})`);
+  }
 }

@@ -55,6 +55,8 @@ export interface RedisLayer extends Layer {
 /** Creates the Redis layer. Nothing connects until the server attaches it. */
 export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
   const url = options.url ?? 'redis://127.0.0.1:6379';
+  // What logs and /healthz show: the URL without its password (redis://user:pass@host).
+  const where = url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
   const prefix = options.prefix ?? 'roomcast:';
   const sharded = options.sharded ?? false;
   const nodeId = options.nodeId ?? randomUUID();
@@ -80,7 +82,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
       suppressed++;
       return;
     }
-    logger.error({ err: (err as Error).message, url, suppressed }, `redis layer: ${what} failed`);
+    logger.error({ err: (err as Error).message, url: where, suppressed }, `redis layer: ${what} failed`);
     lastErrorLog = now;
     suppressed = 0;
   };
@@ -120,7 +122,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
   sub.on(sharded ? 'smessage' : 'message', onMessage);
   sub.on('ready', () => {
     subscribe([own, ...[...interest].map(groupChannel)]);
-    logger.info({ url, groups: interest.size }, 'redis layer: subscribed');
+    logger.info({ url: where, groups: interest.size }, 'redis layer: subscribed');
   });
   for (const client of [pub, sub]) client.on('error', (err: unknown) => failed('connection', err));
 
@@ -159,7 +161,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
         ok,
         detail: ok
           ? `${interest.size} group channel(s) subscribed; ${stats.publishErrors} publish error(s) so far`
-          : `redis ${pub.status}/${sub.status} at ${url}: cross-node delivery is down, local delivery continues`,
+          : `redis ${pub.status}/${sub.status} at ${where}: cross-node delivery is down, local delivery continues`,
       };
     },
 

@@ -36,7 +36,7 @@ test('every problem is reported at once', () => {
   assert.ok(problems.some((p) => p.includes("must end with '/'")));
   assert.ok(problems.some((p) => p.startsWith('--log-level')));
   assert.ok(problems.some((p) => p.startsWith('--forward-header')));
-  assert.ok(problems.some((p) => p.startsWith('--amqp-url')));
+  assert.ok(problems.some((p) => p.startsWith('ROOMCAST_AMQP_URL: must start with amqp://')), 'a value from the environment is named by its variable');
 });
 
 test('unknown flags and unknown config keys are problems', () => {
@@ -87,8 +87,9 @@ test('layer settings are checked', () => {
 test('one way to authenticate at a time', () => {
   const r = resolveSettings({ argv: ['--api-url', 'http://b/api/', '--jwt-secret', 's'], env: {}, readFile: noFile });
   assert.deepEqual(r.ok ? [] : r.problems, ['choose one way to authenticate: --api-url, --jwt-secret exclude each other']);
-  assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok, 'HS256 and RS256 together are one way');
-  assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: noFile }).ok);
+  const pem = (p: string): string => (p === 'k.pem' ? 'PEM' : noFile());
+  assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok, 'HS256 and RS256 together are one way');
+  assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok);
   const both = resolveSettings({ argv: ['--allow-anonymous', '--jwt-jwks-url', 'https://issuer.example/jwks'], env: {}, readFile: noFile });
   assert.deepEqual(both.ok ? [] : both.problems, ['choose one way to authenticate: --jwt-jwks-url, --allow-anonymous exclude each other']);
 });
@@ -105,4 +106,76 @@ test('--max-frame-bytes must leave room for a control frame and stay within what
     const r = resolveSettings({ argv: ['--max-frame-bytes', value], env: {}, readFile: noFile });
     assert.equal(r.ok, ok, `${value}: ${JSON.stringify(r.ok ? 'ok' : r.problems)}`);
   }
+});
+
+const problemsOf = (argv: string[], env: Record<string, string> = {}): string[] => {
+  const r = resolveSettings({ argv, env, readFile: noFile });
+  return r.ok ? [] : [...r.problems];
+};
+
+test('parser errors are listed with every other problem: unknown flags with a suggestion, missing values, negative numbers', () => {
+  const problems = problemsOf(['--prot', '1', '--idle-timeout', '-1', '--fooo', '--api-url', '--log-level', 'loud', '--host']);
+  assert.deepEqual(problems, [
+    'unknown flag --prot (did you mean --port?)',
+    'unknown flag --fooo (see roomcast --help)',
+    '--api-url: missing its value URL',
+    '--host: missing its value ADDR',
+    '--idle-timeout: expected a whole number ≥ 0 (0: never), got "-1"',
+    '--log-level: "loud" is not one of fatal, error, warn, info, debug, trace or silent',
+  ]);
+});
+
+test('a value starting with one dash is a value; --flag=value takes anything', () => {
+  const r = resolveSettings({ argv: ['--jwt-secret', '-s3cr3t', '--redis-prefix=--x:', '--port=0'], env: {}, readFile: noFile });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(r.settings.get('jwt-secret'), '-s3cr3t');
+  assert.equal(r.settings.get('redis-prefix'), '--x:');
+  assert.equal(r.settings.get('port'), 0);
+  const bools = resolveSettings({ argv: ['--allow-anonymous=yes', '--no-status', '--trigger-allow-loopback=false', '--port', '1', '--port', '2'], env: {}, readFile: noFile });
+  assert.ok(bools.ok, JSON.stringify(bools));
+  assert.equal(bools.settings.get('allow-anonymous'), true);
+  assert.equal(bools.settings.get('no-status'), true);
+  assert.equal(bools.settings.get('trigger-allow-loopback'), false);
+  assert.equal(bools.settings.get('port'), 2, 'the last of a repeated flag wins');
+  assert.deepEqual(problemsOf(['--allow-anonymous=maybe', 'extra', '--', '--port']), [
+    'unexpected argument "extra"',
+    'unexpected argument "--port"',
+    '--allow-anonymous: expected true or false, got "maybe"',
+  ]);
+  const positional = resolveSettings({ argv: ['a', '--port', '1', '--', '--b'], env: {}, readFile: noFile, allowPositionals: true });
+  assert.deepEqual(positional.ok && positional.positionals, ['a', '--b']);
+});
+
+test('a problem of a value from the environment names the environment variable', () => {
+  assert.deepEqual(problemsOf([], { ROOMCAST_LAYER: 'bad', ROOMCAST_QUEUE_POLICY: 'x', ROOMCAST_REDIS_URL: 'http://r', ROOMCAST_PORT: '70000' }), [
+    'ROOMCAST_PORT: expected a whole number from 0 to 65535 (0: pick a free port), got "70000"',
+    'ROOMCAST_LAYER: "bad" is not memory or redis',
+    'ROOMCAST_QUEUE_POLICY: "x" is not close or drop-oldest',
+    'ROOMCAST_REDIS_URL: must start with redis:// or rediss://',
+  ]);
+  assert.deepEqual(problemsOf(['--jwt-secret', 's'], { ROOMCAST_API_URL: 'http://b/api/' }), [
+    'choose one way to authenticate: ROOMCAST_API_URL, --jwt-secret exclude each other',
+  ]);
+});
+
+test('--rate-limit and --rate-burst refuse 0, which would rate-limit every message', () => {
+  assert.deepEqual(problemsOf(['--rate-limit', '0', '--rate-burst', '0']), [
+    '--rate-limit: expected a whole number ≥ 1, got "0" (0 would rate-limit every message; for no practical limit give a high rate, e.g. 100000)',
+    '--rate-burst: expected a whole number ≥ 1, got "0" (0 would rate-limit every message; for no practical limit give a high burst, e.g. 100000)',
+  ]);
+  assert.ok(resolveSettings({ argv: ['--rate-limit', '1', '--rate-burst', '1'], env: {}, readFile: noFile }).ok);
+});
+
+test('--log-format is auto, json or pretty', () => {
+  assert.deepEqual(problemsOf(['--log-format', 'text']), ['--log-format: "text" is not one of auto, json or pretty']);
+  const r = resolveSettings({ argv: [], env: { ROOMCAST_LOG_FORMAT: 'pretty' }, readFile: noFile });
+  assert.equal(r.ok && r.settings.get('log-format'), 'pretty');
+});
+
+test('a ROOMCAST_* variable close to a setting is a warning with the right name; others are left alone', () => {
+  const r = resolveSettings({ argv: [], env: { ROOMCAST_PROT: '1', ROOMCAST_API_ULR: 'x', ROOMCAST_REQUIRE_SERVICES: '1', ROOMCAST_TEST_PG: 'postgres://' }, readFile: noFile });
+  assert.deepEqual(r.warnings, [
+    'ROOMCAST_PROT is not a setting and is ignored (did you mean ROOMCAST_PORT?)',
+    'ROOMCAST_API_ULR is not a setting and is ignored (did you mean ROOMCAST_API_URL?)',
+  ]);
 });

@@ -6,19 +6,24 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
-import { listening, run } from '../helpers/cli.js';
+import { listening, run, type Proc } from '../helpers/cli.js';
+import { rawConnect } from '../helpers/raw-ws.js';
 
 test('--help exits 0 and lists the flags', async () => {
   const p = run(['--help']);
   assert.equal(await p.exit, 0);
   assert.match(p.out(), /--api-url URL/);
   assert.match(p.out(), /ROOMCAST_API_URL/);
+  const short = run(['serve', '-h']);
+  assert.equal(await short.exit, 0);
+  assert.match(short.out(), /--log-format FORMAT/);
 });
 
 test('invalid configuration exits 2 listing every problem', async () => {
@@ -28,10 +33,13 @@ test('invalid configuration exits 2 listing every problem', async () => {
   assert.match(p.err(), /--api-url: "nope" is not a URL/);
 });
 
-test('serve without a backend or --allow-anonymous is refused', async () => {
-  const p = run(['serve']);
+test('serve without a backend or --allow-anonymous is refused, along with the other problems', async () => {
+  const p = run(['serve', '--port', 'x']);
   assert.equal(await p.exit, 2);
-  assert.match(p.err(), /set --api-url/);
+  assert.match(p.err(), /--port: expected a whole number[^\n]*\n  - set --api-url/);
+  const invalidWay = run(['serve', '--allow-anonymous=maybe']);
+  assert.equal(await invalidWay.exit, 2);
+  assert.doesNotMatch(invalidWay.err(), /set --api-url/, 'a way given with a bad value is not "no way"');
 });
 
 test('configured from ROOMCAST_* and a config file; SIGTERM closes clients with 1001 and exits 0', async () => {
@@ -47,10 +55,15 @@ test('configured from ROOMCAST_* and a config file; SIGTERM closes clients with 
     await c.ask({ type: 'subscribe', room: { room: 1 }, requestId: 'a' });
     assert.equal((await trigger(url, { rooms: [{ room: 1 }], data: 1 }, { authorization: 'Bearer fromfile' })).status, 200);
     assert.deepEqual(await c.next(), { type: 'publish', data: 1, requestId: 'a' });
+    const ready = p.out().split('\n').find((l) => l.includes('"roomcast ready"'));
+    const summary = (JSON.parse(ready ?? '{}') as { summary?: Record<string, string> }).summary;
+    assert.equal(summary?.auth, `backend: GET ${backend.apiUrl}bootstrap/ for each connection, 5000 ms timeout`);
+    assert.equal(summary?.triggers, `POST ${url}/trigger/ with the secret`);
     p.child.kill('SIGTERM');
     assert.equal((await c.closed).code, 1001);
     assert.equal(await p.exit, 0);
     assert.ok(!p.out().includes('token=t'), 'the token never reaches the log');
+    assert.ok(!p.out().includes('fromfile'), 'nor the trigger secret');
   } finally {
     p.child.kill('SIGKILL');
     await backend.close();
@@ -85,9 +98,12 @@ test('demo: page at /, stub backend, users by token, triggers from loopback', as
 });
 
 test('an unreadable --jwt-public-key is a configuration error, not a crash', async () => {
-  const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', '0']);
+  const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', 'x']);
   assert.equal(await p.exit, 2);
-  assert.match(p.err(), /invalid configuration:[\s\S]*key\.pem/);
+  assert.match(p.err(), /invalid configuration:\n  - --port: [^\n]*\n  - --jwt-public-key: cannot read \/nonexistent\/key\.pem \(ENOENT/, 'listed with the other problems');
+  const notPem = run(['serve', '--jwt-public-key', fileURLToPath(import.meta.url), '--port', '0']);
+  assert.equal(await notPem.exit, 2);
+  assert.match(notPem.err(), /invalid configuration:\n  - --jwt-public-key: \S+main\.test\.ts is not a PEM public key \(/);
 });
 
 test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL', async () => {
@@ -127,3 +143,112 @@ test('--models loads model definitions into --store, creates their tables, and t
   assert.equal(await bad.exit, 2);
   assert.match(bad.err(), /must export a default function/);
 });
+
+test('problems of the words, of the environment and of the values are listed together: exit 2, no stack trace', async () => {
+  const p = run(['serve', '--prot', '1', '--idle-timeout', '-1', '--rate-limit', '0', '--fooo', '--api-url'], { ROOMCAST_LAYER: 'bad' });
+  assert.equal(await p.exit, 2);
+  assert.equal(
+    p.err(),
+    [
+      'roomcast: invalid configuration:',
+      '  - unknown flag --prot (did you mean --port?)',
+      '  - unknown flag --fooo (see roomcast --help)',
+      '  - --api-url: missing its value URL',
+      '  - ROOMCAST_LAYER: "bad" is not memory or redis',
+      '  - --idle-timeout: expected a whole number ≥ 0 (0: never), got "-1"',
+      '  - --rate-limit: expected a whole number ≥ 1, got "0" (0 would rate-limit every message; for no practical limit give a high rate, e.g. 100000)',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(p.out(), '');
+});
+
+test('a port in use: one line naming the port and how to pick another, exit 1, no stack trace', async () => {
+  const blocker = createNetServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const json = run(['serve', '--allow-anonymous', '--port', String(port)]);
+    assert.equal(await json.exit, 1);
+    const lines = json.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const fatal = lines.find((l) => l.level === 60);
+    assert.deepEqual(fatal && { msg: fatal.msg, port: fatal.port, code: fatal.code, err: fatal.err }, {
+      msg: `roomcast could not start: port ${port} on 127.0.0.1 is already in use (another roomcast, or another server): stop that one, or pick another with --port N (or ROOMCAST_PORT=N; --port 0 takes any free port)`,
+      port,
+      code: 'EADDRINUSE',
+      err: undefined,
+    });
+    const pretty = run(['serve', '--allow-anonymous', '--log-format', 'pretty'], { ROOMCAST_PORT: String(port) });
+    assert.equal(await pretty.exit, 1);
+    assert.match(pretty.out(), new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} FATAL roomcast could not start: port ${port} on 127\\.0\\.0\\.1 is already in use .* --port N .*\\n`, 'm'));
+    assert.doesNotMatch(pretty.out(), /^\s+at /m);
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+});
+
+test('pretty logs: readable lines and a start-up summary; shutting down comes first and roomcast stopped last; a second signal exits at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roomcast-'));
+  const file = join(dir, 'models.mjs');
+  writeFileSync(file, "export default (models) => { models.define({ name: 'shop.Order', fields: { id: 'key', item: 'text' } }); };\n");
+  const p = run([
+    'serve', '--port', '0', '--log-format', 'pretty', '--jwt-secret', 'hush', '--trigger-secret', 'psst',
+    '--models', file, '--store', `sqlite:${join(dir, 'app.db')}`, '--layer', 'redis', '--redis-url', 'redis://:pw@127.0.0.1:6379',
+  ]);
+  try {
+    const url = await waitFor(p, /^ {4}url +(http:\/\/\S+)$/m);
+    const ws = url.replace('http', 'ws');
+    const out = p.out();
+    assert.doesNotMatch(out, /^\{/m, 'no JSON line');
+    assert.doesNotMatch(out, /hush|psst|:pw@/, 'no secret');
+    assert.match(out, /redis layer: subscribed url=redis:\/\/:\*\*\*@127\.0\.0\.1:6379 /, 'the Redis password is not logged');
+    const summary = out.slice(out.indexOf('roomcast ready'));
+    for (const line of [
+      'auth      JWT: HS256 (--jwt-secret); the allowed_rooms claim lists rooms',
+      `triggers  POST ${url}/trigger/ with the secret`,
+      'layer     redis redis://:***@127.0.0.1:6379, channels prefixed roomcast:',
+      `dialects  templar ${ws}/ws/, rohrpost ${ws}/ws/rohrpost/, binding ${ws}/ws/binding/`,
+      `models    shop.Order in sqlite:${join(dir, 'app.db')}; REST at ${url}/api/`,
+      `health    ${url}/healthz, metrics at ${url}/metrics`,
+    ]) {
+      assert.ok(summary.includes(`\n    ${line}\n`), `${line}\n--- in ---\n${summary}`);
+    }
+    p.child.kill('SIGTERM');
+    assert.equal(await p.exit, 0);
+    const lines = p.out().trim().split('\n').map((l) => l.replace(/^\S+ (\S+) +/, '$1 '));
+    const down = lines.findIndex((l) => l.startsWith('INFO shutting down'));
+    assert.ok(down > 0, p.out());
+    assert.equal(lines.at(-1), 'INFO roomcast stopped');
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+
+  // A second signal while clients still have their grace period: exit 1 at once, saying so.
+  const slow = run(['serve', '--port', '0', '--allow-anonymous', '--anonymous-room', '{"r":1}', '--shutdown-grace', '30']);
+  try {
+    const url = await listening(slow);
+    // A raw client that never answers the server's close frame keeps the shutdown waiting.
+    const raw = await rawConnect(Number(new URL(url).port));
+    await raw.nextFrame();
+    slow.child.kill('SIGINT');
+    await waitFor(slow, /"msg":"shutting down"/);
+    slow.child.kill('SIGINT');
+    assert.equal(await slow.exit, 1);
+    assert.match(slow.out(), /"signal":"SIGINT","msg":"second signal: exiting without waiting for clients"/);
+    raw.destroy();
+  } finally {
+    slow.child.kill('SIGKILL');
+  }
+});
+
+/** Waits for `pattern` in the process's stdout; returns its first group (or the match). */
+async function waitFor(p: Proc, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const m = pattern.exec(p.out());
+    if (m !== null) return m[1] ?? m[0];
+    if (p.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${pattern} in:\n${p.out()}\n${p.err()}`);
+}
