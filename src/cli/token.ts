@@ -10,6 +10,8 @@
 import { checkAllowedRooms } from '../auth/allowed-rooms.js';
 import { signJwt } from '../auth/jwt-sign.js';
 import { isJsonObject, parseJson } from '../wire/json.js';
+import { parseArgv } from './argv.js';
+import type { Flag } from './flags.js';
 
 /** `roomcast token`'s lines of `roomcast --help`. */
 export const TOKEN_HELP = [
@@ -20,25 +22,20 @@ export const TOKEN_HELP = [
   '                             the secret may come from ROOMCAST_JWT_SECRET instead',
 ];
 
-const NAMES = ['secret', 'user', 'rooms', 'ttl', 'claims'] as const;
-type Name = (typeof NAMES)[number];
+/** The flags of `roomcast token`, read by the same parser as `roomcast serve`'s. */
+const TOKEN_FLAGS: readonly Flag[] = [
+  { name: 'secret', type: 'string', arg: 'S', help: 'the HS256 secret' },
+  { name: 'user', type: 'string', arg: 'ID', help: 'the sub claim' },
+  { name: 'rooms', type: 'string', arg: 'JSON', help: 'the allowed_rooms claim' },
+  { name: 'ttl', type: 'string', arg: 'DURATION', help: 'lifetime' },
+  { name: 'claims', type: 'string', arg: 'JSON', help: 'more claims' },
+];
 
 /** The token for `argv` (the arguments after `token`), or every problem with them. Pure apart from the clock. */
 export function mintToken(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, nowMs = Date.now()): { token: string } | { problems: string[] } {
-  const problems: string[] = [];
-  const given = new Map<Name, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq > 0 ? eq : undefined) : undefined;
-    if (name === undefined || !(NAMES as readonly string[]).includes(name)) {
-      problems.push(`unknown argument "${arg}" (flags: ${NAMES.map((n) => `--${n}`).join(', ')})`);
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) problems.push(`--${name}: a value is needed`);
-    else given.set(name as Name, value);
-  }
+  const parsed = parseArgv(argv, TOKEN_FLAGS);
+  const problems = [...parsed.problems, ...parsed.positionals.map((word) => `unexpected argument "${word}" (roomcast token takes flags only)`)];
+  const given = parsed.values as ReadonlyMap<string, string>;
   const secret = given.get('secret') ?? env.ROOMCAST_JWT_SECRET;
   if (secret === undefined || secret === '') problems.push('--secret: the HS256 secret is needed (the one given to roomcast serve --jwt-secret), or ROOMCAST_JWT_SECRET');
   const ttlSec = parseTtl(given.get('ttl') ?? '1h');

@@ -35,7 +35,7 @@ test('a minted token is accepted by the --jwt-secret verifier and carries sub, a
 test('bad arguments are listed at once; rooms are checked as the server checks them', () => {
   assert.deepEqual(mintToken(['--rooms', '"x"', '--ttl', '0', '--bogus', '--claims', '[]'], {}, now), {
     problems: [
-      'unknown argument "--bogus" (flags: --secret, --user, --rooms, --ttl, --claims)',
+      'unknown flag --bogus (see roomcast --help)',
       '--secret: the HS256 secret is needed (the one given to roomcast serve --jwt-secret), or ROOMCAST_JWT_SECRET',
       '--ttl: "0" is not a duration like 90, 90s, 15m, 1h or 7d',
       '--claims: not a JSON object',
@@ -44,7 +44,13 @@ test('bad arguments are listed at once; rooms are checked as the server checks t
   });
   assert.deepEqual(mintToken(['--secret', 'S', '--rooms', '[1]'], {}, now), { problems: ['--rooms: allowed_rooms holds an element that is not a room object'] });
   assert.deepEqual(mintToken(['--secret', 'S', '--rooms', 'nope'], {}, now), { problems: ['--rooms: not JSON (a list of room objects, e.g. \'[{"chat":"lobby"}]\')'] });
-  assert.deepEqual(mintToken(['--secret'], {}, now), { problems: ['--secret: a value is needed', '--secret: the HS256 secret is needed (the one given to roomcast serve --jwt-secret), or ROOMCAST_JWT_SECRET'] });
+  const misspelt = mintToken(['--secrte', 'S', 'extra', '--user', '1'], {}, now);
+  assert.ok('problems' in misspelt);
+  assert.deepEqual(misspelt.problems.slice(0, 2), [
+    'unknown flag --secrte (did you mean --secret?)',
+    'unexpected argument "extra" (roomcast token takes flags only)',
+  ]);
+  assert.deepEqual(mintToken(['--secret'], {}, now), { problems: ['--secret: missing its value S', '--secret: the HS256 secret is needed (the one given to roomcast serve --jwt-secret), or ROOMCAST_JWT_SECRET'] });
 });
 
 test('--ttl: N, Ns, Nm, Nh, Nd; nothing else', () => {
