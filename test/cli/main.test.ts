@@ -12,25 +12,25 @@ import { join } from 'node:path';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
-import { listening, run } from '../helpers/cli.js';
+import { exited, listening, run, stop } from '../helpers/cli.js';
 
 test('--help exits 0 and lists the flags', async () => {
   const p = run(['--help']);
-  assert.equal(await p.exit, 0);
+  assert.equal(await exited(p), 0);
   assert.match(p.out(), /--api-url URL/);
   assert.match(p.out(), /ROOMCAST_API_URL/);
 });
 
 test('invalid configuration exits 2 listing every problem', async () => {
   const p = run(['serve', '--port', 'x', '--api-url', 'nope']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /--port: expected a whole number/);
   assert.match(p.err(), /--api-url: "nope" is not a URL/);
 });
 
 test('serve without a backend or --allow-anonymous is refused', async () => {
   const p = run(['serve']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /set --api-url/);
 });
 
@@ -49,10 +49,10 @@ test('configured from ROOMCAST_* and a config file; SIGTERM closes clients with 
     assert.deepEqual(await c.next(), { type: 'publish', data: 1, requestId: 'a' });
     p.child.kill('SIGTERM');
     assert.equal((await c.closed).code, 1001);
-    assert.equal(await p.exit, 0);
+    assert.equal(await exited(p), 0);
     assert.ok(!p.out().includes('token=t'), 'the token never reaches the log');
   } finally {
-    p.child.kill('SIGKILL');
+    await stop(p, 'SIGKILL');
     await backend.close();
   }
 });
@@ -79,14 +79,13 @@ test('demo: page at /, stub backend, users by token, triggers from loopback', as
     assert.deepEqual(await stranger.next(), { is_authorized: false });
     await Promise.all([ceo.close(), delft.close()]);
   } finally {
-    p.child.kill('SIGTERM');
-    await p.exit;
+    await stop(p);
   }
 });
 
 test('an unreadable --jwt-public-key is a configuration error, not a crash', async () => {
   const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', '0']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /invalid configuration:[\s\S]*key\.pem/);
 });
 
@@ -104,8 +103,7 @@ test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL',
     assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ room: 1 }] });
     await c.close();
   } finally {
-    p.child.kill('SIGTERM');
-    await p.exit;
+    await stop(p);
     await new Promise((r) => jwks.close(r));
   }
 });
@@ -115,15 +113,18 @@ test('--models loads model definitions into --store, creates their tables, and t
   const file = join(dir, 'models.mjs');
   writeFileSync(file, "export default (models) => { models.define({ name: 'shop.OrderLine', fields: { id: 'key', item: 'text' } }); };\n");
   const p = run(['serve', '--port', '0', '--allow-anonymous', '--models', file, '--store', `sqlite:${join(dir, 'app.db')}`]);
-  const url = await listening(p);
-  const c = await connect(`${url.replace('http', 'ws')}/ws/`);
-  assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'order_line' }, { type: 'orderline', id: '*' }] });
-  await c.close();
-  p.child.kill('SIGTERM');
-  assert.equal(await p.exit, 0);
+  try {
+    const url = await listening(p);
+    const c = await connect(`${url.replace('http', 'ws')}/ws/`);
+    assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'order_line' }, { type: 'orderline', id: '*' }] });
+    await c.close();
+    assert.equal(await stop(p), 0);
+  } finally {
+    await stop(p, 'SIGKILL');
+  }
 
   writeFileSync(file, 'export const nothing = 1;\n');
   const bad = run(['serve', '--port', '0', '--allow-anonymous', '--models', file]);
-  assert.equal(await bad.exit, 2);
+  assert.equal(await exited(bad), 2);
   assert.match(bad.err(), /must export a default function/);
 });

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createAnonymousAuth } from '../../src/auth/anonymous.js';
@@ -28,9 +28,17 @@ async function freePort(): Promise<number> {
   await new Promise((r) => s.close(r));
   return p;
 }
+/** The private redis-servers still running: killed when this process exits, whatever ended it. */
+const redises = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const r of redises) r.kill('SIGKILL');
+});
 async function startRedis(): Promise<void> {
-  spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true }).unref();
-  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout.toString().trim(), 'PONG'), 5000);
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redises.add(child);
+  child.on('exit', () => redises.delete(child));
+  child.unref(); // a running redis-server does not keep this process alive; the exit hook stops it
+  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout.toString().trim(), 'PONG'), 15_000);
 }
 function stopRedis(): void {
   spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
@@ -58,9 +66,12 @@ before(async () => {
 });
 after(async () => {
   if (skip !== false) return;
-  await onA.close();
-  await Promise.all([a.close(), b.close()]);
-  stopRedis();
+  try {
+    await onA?.close();
+    await Promise.all([a?.close(), b?.close()]);
+  } finally {
+    stopRedis();
+  }
 });
 
 test('Redis goes away: local delivery goes on, cross-node publishes fail loudly; back: delivery resumes exactly once', { skip }, async () => {
