@@ -52,6 +52,20 @@ export interface RedisLayer extends Layer {
   readonly stats: RedisLayerStats;
 }
 
+/**
+ * The layer's `/healthz` detail while Redis is not ready, from the states of its two connections (ioredis'
+ * `connecting`, `reconnecting`, `end`…). The URL's password is masked: `/healthz` needs no credentials.
+ *
+ * @example
+ * redisDownDetail('reconnecting', 'reconnecting', 'redis://:pw@10.0.0.5:6379');
+ * // 'redis at redis://:***@10.0.0.5:6379 is not ready (both connections reconnecting): cross-node delivery is down, local delivery continues'
+ */
+export function redisDownDetail(publisher: string, subscriber: string, url: string): string {
+  const where = url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+  const states = publisher === subscriber ? `both connections ${publisher}` : `publishing connection ${publisher}, subscribing connection ${subscriber}`;
+  return `redis at ${where} is not ready (${states}): cross-node delivery is down, local delivery continues`;
+}
+
 /** Creates the Redis layer. Nothing connects until the server attaches it. */
 export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
   const url = options.url ?? 'redis://127.0.0.1:6379';
@@ -159,7 +173,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
         ok,
         detail: ok
           ? `${interest.size} group channel(s) subscribed; ${stats.publishErrors} publish error(s) so far`
-          : `redis ${pub.status}/${sub.status} at ${url}: cross-node delivery is down, local delivery continues`,
+          : redisDownDetail(pub.status, sub.status, url),
       };
     },
 

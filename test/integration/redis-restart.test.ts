@@ -43,9 +43,9 @@ async function startRedis(): Promise<void> {
 function stopRedis(): void {
   spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
 }
-const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean } } }> => {
+const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean; detail: string } } }> => {
   const res = await fetch(`${rc.url}/healthz`);
-  return { status: res.status, body: (await res.json()) as { layer: { ok: boolean } } };
+  return { status: res.status, body: (await res.json()) as { layer: { ok: boolean; detail: string } } };
 };
 const metric = async (rc: Running, name: string): Promise<number> => {
   const text = await (await fetch(`${rc.url}/metrics`)).text();
@@ -85,6 +85,7 @@ test('Redis goes away: local delivery goes on, cross-node publishes fail loudly;
     const h = await healthOf(b);
     assert.equal(h.status, 503);
     assert.equal(h.body.layer.ok, false);
+    assert.match(h.body.layer.detail, /^redis at redis:\/\/127\.0\.0\.1:\d+ is not ready \((both connections|publishing connection) \w+/);
   }, 5000);
   // Local delivery on A does not depend on Redis.
   assert.equal((await trigger(a.url, { rooms: [{ room: 'r' }], data: 'local' })).status, 200);
