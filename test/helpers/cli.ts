@@ -30,9 +30,21 @@ process.on('exit', () => {
 
 /** Starts `roomcast <args>` (the source, through tsx) with `env` added to this process's environment. */
 export function run(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, ...env },
+  return spawnTracked(process.execPath, ['--import', 'tsx', MAIN, ...args], { env });
+}
+
+/** The command line that runs `roomcast` from the source, for shells (`roomcast() { exec … "$@"; }`). */
+export const ROOMCAST_COMMAND = `${process.execPath} --import tsx ${MAIN}`;
+
+/**
+ * Starts any command the way {@link run} starts `roomcast`: output collected, remembered until it exits, killed
+ * when this process exits. `env` is added to this process's environment.
+ */
+export function spawnTracked(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Proc {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   running.add(child);
   let out = '';

@@ -1,0 +1,81 @@
+/**
+ * Every fenced code block of README.md and docs/**\/*.md is run by a test, or says why it cannot be: a new
+ * example cannot be added without being run.
+ *
+ * How a block is marked: an HTML comment on the line before it (blank lines between are fine), which Markdown
+ * does not show.
+ *
+ * - `<!-- example: <context> -->`: this test runs the block in that context (test/docs/contexts.ts says what
+ *   each gives): `app` (a TypeScript program of its own), `rohrpost-client`, `templar-client` (client code
+ *   against a live server), `rohrpost-server`, `binding-server` (code that uses a live `server`), `serve` (shell
+ *   `roomcast serve` commands that must start), `rest` (shell requests run as one script, each `# ` line after a
+ *   command a line its output must show; `…` stands for anything). TypeScript imports of `roomcast…` are the
+ *   source; documented addresses are replaced by those of the live services.
+ * - `<!-- example: tested by <test file> -->`: that test runs it; the file must exist and name the document.
+ * - `<!-- example: not run: <why> -->`: an output sample, a request body, a browser page: say why, and where
+ *   what it shows is tested.
+ * - A ` ```jsonl title="<file>" ` block in docs/protocols/<dialect>.md needs no marker: it must be
+ *   test/transcripts/<dialect>/<file> verbatim, which test/conformance/transcripts.test.ts replays.
+ *
+ * A block without one of these fails this test.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { allBlocks, type Block } from './blocks.js';
+import { CONTEXTS } from './contexts.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
+const where = (b: Block): string => `${b.file}:${b.line}`;
+
+for (const block of allBlocks(ROOT.pathname)) {
+  const name = `${where(block)} (${block.info || 'no language'})`;
+  const transcript = /^jsonl title="([^"]+)"$/.exec(block.info)?.[1];
+  if (transcript !== undefined && dirname(block.file) === 'docs/protocols') {
+    const path = `test/transcripts/${basename(block.file, '.md')}/${transcript}`;
+    test(`${name} is the transcript ${path}, replayed by test/conformance/transcripts.test.ts`, () => {
+      assert.ok(existsSync(new URL(path, ROOT)), `${where(block)}: no ${path}`);
+      assert.equal(block.code, read(path), `${where(block)} must quote ${path} verbatim`);
+    });
+    continue;
+  }
+  const marker = block.marker ?? '';
+  const notRun = /^not run:\s*(.*)$/s.exec(marker)?.[1];
+  const testedBy = /^tested by\s+(\S+)$/.exec(marker)?.[1];
+  if (notRun !== undefined) {
+    test(`${name} is not run: ${notRun}`, () => {
+      assert.ok(notRun.length >= 20, `${where(block)}: say why the block cannot run, and where what it shows is tested`);
+    });
+  } else if (testedBy !== undefined) {
+    test(`${name} is run by ${testedBy}`, () => {
+      assert.ok(existsSync(new URL(testedBy, ROOT)), `${where(block)}: ${testedBy} does not exist`);
+      assert.ok(read(testedBy).includes(block.file), `${testedBy} must name ${block.file}, whose example it runs`);
+    });
+  } else {
+    const context = CONTEXTS[marker];
+    if (context === undefined) {
+      test(`${name} runs`, () => {
+        assert.fail(
+          `${where(block)}: a block needs a marker on the line before it: <!-- example: <context> --> (one of ${Object.keys(CONTEXTS).join(', ')}), ` +
+            '<!-- example: tested by <test file> --> or <!-- example: not run: <why> --> (see test/docs/examples.test.ts)' +
+            (marker === '' ? '' : `; "${marker}" is none of them`),
+        );
+      });
+      continue;
+    }
+    const skip = (await context.skip?.(block.code)) ?? false;
+    test(`${name} runs in context ${marker}`, { skip }, async () => {
+      assert.ok(context.langs.includes(block.lang), `${where(block)}: the ${marker} context runs ${context.langs.join('/')} blocks, not ${block.lang || 'unlabelled ones'}`);
+      const setup = await context.setup(block.code);
+      try {
+        await context.run(block.code, where(block), setup);
+      } catch (err) {
+        throw new Error(`${(err as Error).message}\n(context ${marker}: ${context.about})`, { cause: err });
+      } finally {
+        await setup.close();
+      }
+    });
+  }
+}
