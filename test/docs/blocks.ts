@@ -69,3 +69,31 @@ export function documents(root: string): string[] {
 export function allBlocks(root: string): Block[] {
   return documents(root).flatMap((file) => blocksOf(file, readFileSync(join(root, file), 'utf8')));
 }
+
+/** What a block's marker (or, for a protocol transcript, its info string) says is to be done with it. */
+export type Plan =
+  | { readonly kind: 'transcript'; readonly path: string }
+  | { readonly kind: 'not-run'; readonly why: string }
+  | { readonly kind: 'tested-by'; readonly path: string }
+  | { readonly kind: 'run'; readonly context: string }
+  | { readonly kind: 'unmarked'; readonly problem: string };
+
+/** The plan of `block`, given the names of the contexts that can run blocks. */
+export function planOf(block: Block, contexts: readonly string[]): Plan {
+  const transcript = /^jsonl title="([^"]+)"$/.exec(block.info)?.[1];
+  const protocol = /^docs\/protocols\/([^/]+)\.md$/.exec(block.file)?.[1];
+  if (transcript !== undefined && protocol !== undefined) return { kind: 'transcript', path: `test/transcripts/${protocol}/${transcript}` };
+  const marker = block.marker ?? '';
+  const why = /^not run:\s*(.*)$/s.exec(marker)?.[1];
+  if (why !== undefined) return { kind: 'not-run', why };
+  const testedBy = /^tested by\s+(\S+)$/.exec(marker)?.[1];
+  if (testedBy !== undefined) return { kind: 'tested-by', path: testedBy };
+  if (contexts.includes(marker)) return { kind: 'run', context: marker };
+  return {
+    kind: 'unmarked',
+    problem:
+      `${block.file}:${block.line}: a block needs a marker on the line before it: <!-- example: <context> --> (one of ${contexts.join(', ')}), ` +
+      '<!-- example: tested by <test file> --> or <!-- example: not run: <why> --> (see test/docs/examples.test.ts)' +
+      (marker === '' ? '' : `; "${marker}" is none of them`),
+  };
+}

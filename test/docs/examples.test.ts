@@ -22,8 +22,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { allBlocks, type Block } from './blocks.js';
+import { allBlocks, planOf, type Block } from './blocks.js';
 import { CONTEXTS } from './contexts.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -32,39 +31,26 @@ const where = (b: Block): string => `${b.file}:${b.line}`;
 
 for (const block of allBlocks(ROOT.pathname)) {
   const name = `${where(block)} (${block.info || 'no language'})`;
-  const transcript = /^jsonl title="([^"]+)"$/.exec(block.info)?.[1];
-  if (transcript !== undefined && dirname(block.file) === 'docs/protocols') {
-    const path = `test/transcripts/${basename(block.file, '.md')}/${transcript}`;
-    test(`${name} is the transcript ${path}, replayed by test/conformance/transcripts.test.ts`, () => {
-      assert.ok(existsSync(new URL(path, ROOT)), `${where(block)}: no ${path}`);
-      assert.equal(block.code, read(path), `${where(block)} must quote ${path} verbatim`);
+  const plan = planOf(block, Object.keys(CONTEXTS));
+  if (plan.kind === 'transcript') {
+    test(`${name} is the transcript ${plan.path}, replayed by test/conformance/transcripts.test.ts`, () => {
+      assert.ok(existsSync(new URL(plan.path, ROOT)), `${where(block)}: no ${plan.path}`);
+      assert.equal(block.code, read(plan.path), `${where(block)} must quote ${plan.path} verbatim`);
     });
-    continue;
-  }
-  const marker = block.marker ?? '';
-  const notRun = /^not run:\s*(.*)$/s.exec(marker)?.[1];
-  const testedBy = /^tested by\s+(\S+)$/.exec(marker)?.[1];
-  if (notRun !== undefined) {
-    test(`${name} is not run: ${notRun}`, () => {
-      assert.ok(notRun.length >= 20, `${where(block)}: say why the block cannot run, and where what it shows is tested`);
+  } else if (plan.kind === 'not-run') {
+    test(`${name} is not run: ${plan.why}`, () => {
+      assert.ok(plan.why.length >= 20, `${where(block)}: say why the block cannot run, and where what it shows is tested`);
     });
-  } else if (testedBy !== undefined) {
-    test(`${name} is run by ${testedBy}`, () => {
-      assert.ok(existsSync(new URL(testedBy, ROOT)), `${where(block)}: ${testedBy} does not exist`);
-      assert.ok(read(testedBy).includes(block.file), `${testedBy} must name ${block.file}, whose example it runs`);
+  } else if (plan.kind === 'tested-by') {
+    test(`${name} is run by ${plan.path}`, () => {
+      assert.ok(existsSync(new URL(plan.path, ROOT)), `${where(block)}: ${plan.path} does not exist`);
+      assert.ok(read(plan.path).includes(block.file), `${plan.path} must name ${block.file}, whose example it runs`);
     });
+  } else if (plan.kind === 'unmarked') {
+    test(`${name} runs`, () => assert.fail(plan.problem));
   } else {
-    const context = CONTEXTS[marker];
-    if (context === undefined) {
-      test(`${name} runs`, () => {
-        assert.fail(
-          `${where(block)}: a block needs a marker on the line before it: <!-- example: <context> --> (one of ${Object.keys(CONTEXTS).join(', ')}), ` +
-            '<!-- example: tested by <test file> --> or <!-- example: not run: <why> --> (see test/docs/examples.test.ts)' +
-            (marker === '' ? '' : `; "${marker}" is none of them`),
-        );
-      });
-      continue;
-    }
+    const marker = plan.context;
+    const context = CONTEXTS[marker]!;
     const skip = (await context.skip?.(block.code)) ?? false;
     test(`${name} runs in context ${marker}`, { skip }, async () => {
       assert.ok(context.langs.includes(block.lang), `${where(block)}: the ${marker} context runs ${context.langs.join('/')} blocks, not ${block.lang || 'unlabelled ones'}`);
