@@ -58,7 +58,12 @@ const child = spawn(
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(child.pid, signal));
 const status = await new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
-const left = inGroup(child.pid);
+// A helper process on its way out (a compiler service whose parent just exited) gets a moment to go by itself.
+let left = inGroup(child.pid);
+for (let i = 0; i < 30 && left.length > 0; i += 1) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  left = inGroup(child.pid);
+}
 killGroup(child.pid, 'SIGKILL');
 if (left.length > 0) {
   console.error(`test: ${left.length} process(es) that tests started were still running, now killed:\n  ${left.join('\n  ')}`);
