@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blocksOf, planOf } from './blocks.js';
+import { withResultChecks } from './run.js';
 
 const md = [
   '# Title', //                                          1
@@ -57,4 +58,11 @@ test('plans: a run, a reason, a test file, a transcript; anything else is refuse
   const transcript = { ...run!, file: 'docs/protocols/templar.md', info: 'jsonl title="errors.jsonl"', marker: undefined };
   assert.deepEqual(planOf(transcript, []), { kind: 'transcript', path: 'test/transcripts/templar/errors.jsonl' });
   assert.equal(planOf({ ...transcript, file: 'README.md' }, []).kind, 'unmarked', 'only protocol docs quote transcripts');
+});
+
+test('a `// → value` comment on a const becomes a check of that const; one with … stays prose', () => {
+  assert.equal(
+    withResultChecks("const reply = await f();   // → { hello: 1 }; more words\nconst other = g(); // → {…}"),
+    "const reply = await f();   // → { hello: 1 }; more words\n__assert.deepEqual(reply, ({ hello: 1 }), \"reply should be { hello: 1 }\");\nconst other = g(); // → {…}",
+  );
 });

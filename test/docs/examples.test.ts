@@ -10,7 +10,8 @@
  *   against a live server), `rohrpost-server`, `binding-server` (code that uses a live `server`), `serve` (shell
  *   `roomcast serve` commands that must start), `rest` (shell requests run as one script, each `# ` line after a
  *   command a line its output must show; `…` stands for anything). TypeScript imports of `roomcast…` are the
- *   source; documented addresses are replaced by those of the live services.
+ *   source; documented addresses are replaced by those of the live services; `const x = …; // → value` is
+ *   checked (`x` must deep-equal `value`, unless the value holds `…`).
  * - `<!-- example: tested by <test file> -->`: that test runs it; the file must exist and name the document.
  * - `<!-- example: not run: <why> -->`: an output sample, a request body, a browser page: say why, and where
  *   what it shows is tested.

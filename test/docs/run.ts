@@ -53,15 +53,32 @@ function imports(code: string): { head: string[]; body: string } {
   return { head, body };
 }
 
+const RESULT = /^(\s*)const (\w+) = (.+;)\s*\/\/ → ([^;…]+?)\s*(;.*)?$/;
+
+/** After each `const x = …; // → value` line, a check that `x` deep-equals `value` (a value with `…` is prose). */
+export function withResultChecks(code: string): string {
+  return code
+    .split('\n')
+    .map((line) => {
+      const m = RESULT.exec(line);
+      if (m === null) return line;
+      const [, indent = '', name = '', , value = ''] = m;
+      return `${line}\n${indent}__assert.deepEqual(${name}, (${value}), ${JSON.stringify(`${name} should be ${value}`)});`;
+    })
+    .join('\n');
+}
+
 /**
  * Runs a TypeScript block as a program (an `.mts` file in a directory of its own, which is its working
  * directory): the context's prelude, the block, the context's epilogue. It passes when the program ends with
- * exit code 0 within a minute; anything it throws or rejects fails it, with its output.
+ * exit code 0 within a minute; anything it throws or rejects fails it, with its output, and so does a
+ * `const x = …; // → value` whose `x` is not `value`.
  */
 export async function runTypeScript(code: string, where: string, setup: Setup): Promise<void> {
-  const example = imports(applyReplacements(code, setup));
+  const example = imports(withResultChecks(applyReplacements(code, setup)));
   const prelude = imports(setup.prelude ?? '');
   const program = [
+    "import __assert from 'node:assert/strict';",
     ...prelude.head,
     ...example.head,
     prelude.body,
