@@ -14,7 +14,9 @@ import { createRedisLayer } from '../../src/layers/redis.js';
 import { connect, type TestClient } from '../helpers/client.js';
 import { eventually, skipUnlessRequired, start, trigger, type Running } from '../helpers/server.js';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+/** A synchronous command blocks this process's timers: it gets 10 s, then is killed. */
+const BOUNDED = { timeout: 10_000, killSignal: 'SIGKILL' } as const;
+const hasRedis = spawnSync('redis-server', ['--version'], BOUNDED).status === 0;
 const skip = hasRedis ? false : skipUnlessRequired('redis-server', 'not installed');
 let port = 0;
 let a: Running;
@@ -38,10 +40,10 @@ async function startRedis(): Promise<void> {
   redises.add(child);
   child.on('exit', () => redises.delete(child));
   child.unref(); // a running redis-server does not keep this process alive; the exit hook stops it
-  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout.toString().trim(), 'PONG'), 15_000);
+  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping'], BOUNDED).stdout.toString().trim(), 'PONG'), 15_000);
 }
 function stopRedis(): void {
-  spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+  spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], BOUNDED);
 }
 const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean; detail: string } } }> => {
   const res = await fetch(`${rc.url}/healthz`);
