@@ -158,8 +158,11 @@ function lineMatcher(expected: string): RegExp {
 export async function runSequence(code: string, where: string, setup: Setup): Promise<void> {
   const commands = commandsOf(applyReplacements(code, setup));
   const script = SHELL_PRELUDE + commands.map((c, i) => `printf '\\n@@command ${i}\\n'\n${c.text}\n`).join('');
-  const p = spawnTracked('bash', ['-c', script], { env: { ...setup.env } });
-  const status = await exited(p, EXAMPLE_MS);
+  // curl reads $CURL_HOME/.curlrc: each request is bounded without changing the documented commands.
+  const curlHome = mkdtempSync(join(tmpdir(), 'roomcast-curl-'));
+  writeFileSync(join(curlHome, '.curlrc'), 'max-time = 20\n');
+  const p = spawnTracked('bash', ['-c', script], { env: { ...setup.env, CURL_HOME: curlHome } });
+  const status = await exited(p, EXAMPLE_MS).finally(() => rmSync(curlHome, { recursive: true, force: true }));
   assert.equal(status, 0, `${where}: the script failed (exit ${String(status)}):\n${p.err()}`);
   const outputs = p.out().split(/\n?@@command \d+\n/).slice(1);
   for (const [i, command] of commands.entries()) {
