@@ -15,6 +15,8 @@ export interface Context {
   readonly about: string;
   /** The block languages it runs. */
   readonly langs: readonly string[];
+  /** TypeScript declarations of the names its prelude defines, for type-checking the block. */
+  readonly declare?: string;
   /** Why it cannot run here (a service is missing), or `false`. */
   skip?(code: string): Promise<string | false>;
   setup(code: string): Promise<Setup>;
@@ -36,6 +38,9 @@ const refetch = render;
 const refetchAll = render;
 const showLogin = render;
 `;
+
+/** The names APP_NAMES and the client contexts define, declared for the type-check. */
+const CLIENT_NAMES = 'declare const render: (...args: unknown[]) => void, refresh: typeof render, refetch: typeof render, refetchAll: typeof render, showLogin: typeof render; declare const url: string, token: string, auth: { jwt: string };';
 
 async function withBackend(extra: Partial<Setup> = {}): Promise<Setup> {
   const backend = await startBackend({ body: { user: { id: 1 }, allowed_rooms: [] } });
@@ -72,18 +77,21 @@ export const CONTEXTS: Readonly<Record<string, Context>> = {
   'rohrpost-client': {
     about: 'a client program against a live server (anonymous, allowed {"type":"collection","id":"*"}, no request handlers of its own) at the documented address; url, auth, token and the app callbacks are defined',
     langs: ['ts', 'js'],
+    declare: CLIENT_NAMES,
     setup: () => clientServer([{ type: 'collection', id: '*' }]),
     run: runTypeScript,
   },
   'templar-client': {
     about: 'a client program against a live server (anonymous, allowed {"target":"message","customer":7}) at the documented address; token and the app callbacks are defined',
     langs: ['ts', 'js'],
+    declare: CLIENT_NAMES,
     setup: () => clientServer([{ target: 'message', customer: 7 }]),
     run: runTypeScript,
   },
   'rohrpost-server': {
     about: 'code that uses `server`: a listening server (anonymous, allowed {"type":"collection","id":"*"}), with a RohrpostClient subscribed to collection-52; afterwards every `server.handle` type the block registers is called and must reply, and a `sendToGroup` to collection-52 must reach the subscription callback (not `push`)',
     langs: ['ts', 'js'],
+    declare: `${CLIENT_NAMES} declare const server: import('roomcast').RoomcastServer, mayRename: (...args: unknown[]) => boolean, object: { id: number }, runExport: (data: unknown) => Promise<string>;`,
     setup: async (code) => {
       const handled = [...code.matchAll(/server\.handle\('([^']+)'/g)].map((m) => m[1]);
       const grouped = /server\.sendToGroup\('collection-52'/.test(code);
@@ -115,6 +123,7 @@ __watcher.close();
   'binding-server': {
     about: 'code that uses `server` and `models`: a listening server with the models of docs/protocols/binding.md (shop.Todo in SQLite in memory)',
     langs: ['ts', 'js'],
+    declare: "declare const server: import('roomcast').RoomcastServer, models: import('roomcast/models').Models;",
     setup: () =>
       withBackend({
         prelude: `

@@ -11,7 +11,8 @@
  *   `roomcast serve` commands that must start), `rest` (shell requests run as one script, each `# ` line after a
  *   command a line its output must show; `…` stands for anything). TypeScript imports of `roomcast…` are the
  *   source; documented addresses are replaced by those of the live services; `const x = …; // → value` is
- *   checked (`x` must deep-equal `value`, unless the value holds `…`).
+ *   checked (`x` must deep-equal `value`, unless the value holds `…`). TypeScript blocks are also type-checked
+ *   with the repository's strict tsconfig, the context's names declared.
  * - `<!-- example: tested by <test file> -->`: that test runs it; the file must exist and name the document.
  * - `<!-- example: not run: <why> -->`: an output sample, a request body, a browser page: say why, and where
  *   what it shows is tested.
@@ -25,11 +26,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { allBlocks, planOf, type Block } from './blocks.js';
 import { CONTEXTS } from './contexts.js';
+import { typeErrors, type Checked } from './typecheck.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
 const where = (b: Block): string => `${b.file}:${b.line}`;
 
+const typed: Checked[] = [];
 for (const block of allBlocks(ROOT.pathname)) {
   const name = `${where(block)} (${block.info || 'no language'})`;
   const plan = planOf(block, Object.keys(CONTEXTS));
@@ -52,6 +55,7 @@ for (const block of allBlocks(ROOT.pathname)) {
   } else {
     const marker = plan.context;
     const context = CONTEXTS[marker]!;
+    if (block.lang === 'ts') typed.push({ file: block.file, line: block.line, code: block.code, declare: context.declare ?? '' });
     const skip = (await context.skip?.(block.code)) ?? false;
     test(`${name} runs in context ${marker}`, { skip }, async () => {
       assert.ok(context.langs.includes(block.lang), `${where(block)}: the ${marker} context runs ${context.langs.join('/')} blocks, not ${block.lang || 'unlabelled ones'}`);
@@ -66,3 +70,7 @@ for (const block of allBlocks(ROOT.pathname)) {
     });
   }
 }
+
+test('every TypeScript example type-checks (strict, as in a TypeScript app)', async () => {
+  assert.equal(await typeErrors(typed), '');
+});
