@@ -19,7 +19,8 @@
  * - A ` ```jsonl title="<file>" ` block in docs/protocols/<dialect>.md needs no marker: it must be
  *   test/transcripts/<dialect>/<file> verbatim, which test/conformance/transcripts.test.ts replays.
  *
- * A block without one of these fails this test.
+ * A block without one of these fails this test. An example no context fits gets a context of its own in
+ * test/docs/contexts.ts (a live service, the names it leaves to the reader, checks of what it did).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

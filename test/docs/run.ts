@@ -93,8 +93,8 @@ export async function runTypeScript(code: string, where: string, setup: Setup): 
   try {
     writeFileSync(join(dir, 'example.mts'), program);
     const p = spawnTracked(process.execPath, ['--import', TSX, join(dir, 'example.mts')], { cwd: dir, env: { ...setup.env } });
-    const code_ = await exited(p, EXAMPLE_MS);
-    assert.equal(code_, 0, `${where} failed (exit ${String(code_)}):\n${p.err()}\n${p.out()}\n---- program:\n${program}`);
+    const status = await exited(p, EXAMPLE_MS);
+    assert.equal(status, 0, `${where} failed (exit ${String(status)}):\n${p.err()}\n${p.out()}\n---- program:\n${program}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
