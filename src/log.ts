@@ -38,3 +38,11 @@ export function redactUrl(url: string): string {
     .join('&');
   return `${url.slice(0, q)}?${query}`;
 }
+
+/**
+ * A URL with its password masked (`amqp://user:pass@host/` → `amqp://user:***@host/`), for logs and `/healthz`,
+ * whatever its scheme (redis, amqp, postgres).
+ */
+export function hideCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}

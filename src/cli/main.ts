@@ -19,7 +19,8 @@ import { createCliLogger, type LogFormat } from './logger.js';
 import { toServerOptions } from './options.js';
 import { loadModels } from './models.js';
 import { listenProblem } from './start-errors.js';
-import { hideCredentials, startupSummary } from './summary.js';
+import { hideCredentials } from '../log.js';
+import { startupSummary } from './summary.js';
 import { mintToken } from './token.js';
 import type { Store } from '../models/index.js';
 

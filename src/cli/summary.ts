@@ -5,6 +5,7 @@
  * @module
  */
 import { DEMO_USERS } from '../demo/demo.js';
+import { hideCredentials } from '../log.js';
 import type { ServerOptions } from '../options.js';
 import type { Settings } from './config.js';
 
@@ -76,7 +77,3 @@ function triggers({ settings: s, options, url }: SummaryInput): string {
   return amqp === undefined ? http : `${http}; AMQP exchange ${(s.get('amqp-exchange') as string | undefined) ?? 'hightemplar'} at ${hideCredentials(amqp)}`;
 }
 
-/** `amqp://user:pass@host/` → `amqp://user:***@host/`, as the AMQP and Redis log lines show it. */
-export function hideCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
-}

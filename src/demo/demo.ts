@@ -1,6 +1,6 @@
 /**
  * `roomcast demo`: the server plus a stub django-binder backend on the same port and a page at `/` showing the
- * room model of seed 000 — branch managers allowed one `{location}`, a CEO allowed `{location: "*"}` — with
+ * room model of a chain of shops — branch managers allowed one `{location}`, a CEO allowed `{location: "*"}` — with
  * subscriptions and triggers arriving live, and a model (`demo.Order`, in SQLite) whose REST writes reach the
  * other users' pages as templar publishes, filtered by who may read them. The stub answers
  * `GET /demo/api/bootstrap/` by `?token=`, and roomcast reaches it through the real bootstrap proxy, as it would

@@ -1,5 +1,5 @@
 /**
- * The demo page served at `/` by `roomcast demo`: seed 000's room model, live. Three users connect with their
+ * The demo page served at `/` by `roomcast demo`: branch managers and a CEO in location rooms, live. Three users connect with their
  * own token, see the rooms their (stub) backend allows, subscribe, watch triggers arrive, and list, add and delete
  * the `demo.Order` objects they may see, which change live as the others write; a rohrpost and a binding panel
  * show the same changes in those dialects, frame by frame. Plain HTML and script, no build step; every value from

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Envelope } from '../core/envelope.js';
-import { silentLogger, type Logger } from '../log.js';
+import { hideCredentials, silentLogger, type Logger } from '../log.js';
 import { decodeWire, encodeDirect, encodeEnvelope } from './redis-wire.js';
 import type { DirectMessage, Layer, LayerCounters, LayerSink, LayerStatus } from './layer.js';
 
@@ -52,11 +52,25 @@ export interface RedisLayer extends Layer {
   readonly stats: RedisLayerStats;
 }
 
+/**
+ * The layer's `/healthz` detail while Redis is not ready, from the states of its two connections (ioredis'
+ * `connecting`, `reconnecting`, `end`…). The URL's password is masked: `/healthz` needs no credentials.
+ *
+ * @example
+ * redisDownDetail('reconnecting', 'reconnecting', 'redis://:pw@10.0.0.5:6379');
+ * // 'redis at redis://:***@10.0.0.5:6379 is not ready (both connections reconnecting): cross-node delivery is down, local delivery continues'
+ */
+export function redisDownDetail(publisher: string, subscriber: string, url: string): string {
+  const where = hideCredentials(url);
+  const states = publisher === subscriber ? `both connections ${publisher}` : `publishing connection ${publisher}, subscribing connection ${subscriber}`;
+  return `redis at ${where} is not ready (${states}): cross-node delivery is down, local delivery continues`;
+}
+
 /** Creates the Redis layer. Nothing connects until the server attaches it. */
 export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
   const url = options.url ?? 'redis://127.0.0.1:6379';
   // What logs and /healthz show: the URL without its password (redis://user:pass@host).
-  const where = url.replace(/^(rediss?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+  const where = hideCredentials(url);
   const prefix = options.prefix ?? 'roomcast:';
   const sharded = options.sharded ?? false;
   const nodeId = options.nodeId ?? randomUUID();
@@ -161,7 +175,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
         ok,
         detail: ok
           ? `${interest.size} group channel(s) subscribed; ${stats.publishErrors} publish error(s) so far`
-          : `redis ${pub.status}/${sub.status} at ${where}: cross-node delivery is down, local delivery continues`,
+          : redisDownDetail(pub.status, sub.status, url),
       };
     },
 

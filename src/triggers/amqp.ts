@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { silentLogger, type Logger } from '../log.js';
+import { hideCredentials, silentLogger, type Logger } from '../log.js';
 
 /** Options of {@link createAmqpTriggerSource}. */
 export interface AmqpTriggerOptions {
@@ -46,11 +46,6 @@ export interface AmqpTriggerSource {
   status(): AmqpTriggerStatus;
 }
 
-/** `amqp://user:pass@host` → `amqp://user:***@host`, for logs. */
-export function maskAmqpUrl(url: string): string {
-  return url.replace(/^(amqps?:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
-}
-
 /**
  * Creates the consumer. `onMessage` gets each body as UTF-8 text, one message at a time, in order; if it throws,
  * that is logged and the message is still acknowledged (a poison message must not loop).
@@ -64,7 +59,7 @@ export function createAmqpTriggerSource(
   const queue = `${options.queuePrefix ?? 'roomcast_'}${randomUUID()}`;
   const { minMs, maxMs } = options.reconnect ?? { minMs: 500, maxMs: 10_000 };
   const logger = options.logger ?? silentLogger;
-  const where = maskAmqpUrl(options.url);
+  const where = hideCredentials(options.url);
 
   let connection: ChannelModel | undefined;
   let channel: Channel | undefined;

@@ -13,32 +13,32 @@ import { fileURLToPath } from 'node:url';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
-import { listening, run, type Proc } from '../helpers/cli.js';
+import { exited, listening, run, stop, type Proc } from '../helpers/cli.js';
 import { rawConnect } from '../helpers/raw-ws.js';
 
 test('--help exits 0 and lists the flags', async () => {
   const p = run(['--help']);
-  assert.equal(await p.exit, 0);
+  assert.equal(await exited(p), 0);
   assert.match(p.out(), /--api-url URL/);
   assert.match(p.out(), /ROOMCAST_API_URL/);
   const short = run(['serve', '-h']);
-  assert.equal(await short.exit, 0);
+  assert.equal(await exited(short), 0);
   assert.match(short.out(), /--log-format FORMAT/);
 });
 
 test('invalid configuration exits 2 listing every problem', async () => {
   const p = run(['serve', '--port', 'x', '--api-url', 'nope']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /--port: expected a whole number/);
   assert.match(p.err(), /--api-url: "nope" is not a URL/);
 });
 
 test('serve without a backend or --allow-anonymous is refused, along with the other problems', async () => {
   const p = run(['serve', '--port', 'x']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /--port: expected a whole number[^\n]*\n  - set --api-url/);
   const invalidWay = run(['serve', '--allow-anonymous=maybe']);
-  assert.equal(await invalidWay.exit, 2);
+  assert.equal(await exited(invalidWay), 2);
   assert.doesNotMatch(invalidWay.err(), /set --api-url/, 'a way given with a bad value is not "no way"');
 });
 
@@ -61,11 +61,11 @@ test('configured from ROOMCAST_* and a config file; SIGTERM closes clients with 
     assert.equal(summary?.triggers, `POST ${url}/trigger/ with the secret`);
     p.child.kill('SIGTERM');
     assert.equal((await c.closed).code, 1001);
-    assert.equal(await p.exit, 0);
+    assert.equal(await exited(p), 0);
     assert.ok(!p.out().includes('token=t'), 'the token never reaches the log');
     assert.ok(!p.out().includes('fromfile'), 'nor the trigger secret');
   } finally {
-    p.child.kill('SIGKILL');
+    await stop(p, 'SIGKILL');
     await backend.close();
   }
 });
@@ -92,17 +92,16 @@ test('demo: page at /, stub backend, users by token, triggers from loopback', as
     assert.deepEqual(await stranger.next(), { is_authorized: false });
     await Promise.all([ceo.close(), delft.close()]);
   } finally {
-    p.child.kill('SIGTERM');
-    await p.exit;
+    await stop(p);
   }
 });
 
 test('an unreadable --jwt-public-key is a configuration error, not a crash', async () => {
   const p = run(['serve', '--jwt-public-key', '/nonexistent/key.pem', '--port', 'x']);
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.match(p.err(), /invalid configuration:\n  - --port: [^\n]*\n  - --jwt-public-key: cannot read \/nonexistent\/key\.pem \(ENOENT/, 'listed with the other problems');
   const notPem = run(['serve', '--jwt-public-key', fileURLToPath(import.meta.url), '--port', '0']);
-  assert.equal(await notPem.exit, 2);
+  assert.equal(await exited(notPem), 2);
   assert.match(notPem.err(), /invalid configuration:\n  - --jwt-public-key: \S+main\.test\.ts is not a PEM public key \(/);
 });
 
@@ -120,8 +119,7 @@ test('--jwt-jwks-url: RS256 tokens verified with the key set served at the URL',
     assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ room: 1 }] });
     await c.close();
   } finally {
-    p.child.kill('SIGTERM');
-    await p.exit;
+    await stop(p);
     await new Promise((r) => jwks.close(r));
   }
 });
@@ -131,22 +129,25 @@ test('--models loads model definitions into --store, creates their tables, and t
   const file = join(dir, 'models.mjs');
   writeFileSync(file, "export default (models) => { models.define({ name: 'shop.OrderLine', fields: { id: 'key', item: 'text' } }); };\n");
   const p = run(['serve', '--port', '0', '--allow-anonymous', '--models', file, '--store', `sqlite:${join(dir, 'app.db')}`]);
-  const url = await listening(p);
-  const c = await connect(`${url.replace('http', 'ws')}/ws/`);
-  assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'order_line' }, { type: 'orderline', id: '*' }] });
-  await c.close();
-  p.child.kill('SIGTERM');
-  assert.equal(await p.exit, 0);
+  try {
+    const url = await listening(p);
+    const c = await connect(`${url.replace('http', 'ws')}/ws/`);
+    assert.deepEqual(await c.next(), { is_authorized: true, allowed_rooms: [{ 'auto-updates': 'order_line' }, { type: 'orderline', id: '*' }] });
+    await c.close();
+    assert.equal(await stop(p), 0);
+  } finally {
+    await stop(p, 'SIGKILL');
+  }
 
   writeFileSync(file, 'export const nothing = 1;\n');
   const bad = run(['serve', '--port', '0', '--allow-anonymous', '--models', file]);
-  assert.equal(await bad.exit, 2);
+  assert.equal(await exited(bad), 2);
   assert.match(bad.err(), /must export a default function/);
 });
 
 test('problems of the words, of the environment and of the values are listed together: exit 2, no stack trace', async () => {
   const p = run(['serve', '--prot', '1', '--idle-timeout', '-1', '--rate-limit', '0', '--fooo', '--api-url'], { ROOMCAST_LAYER: 'bad' });
-  assert.equal(await p.exit, 2);
+  assert.equal(await exited(p), 2);
   assert.equal(
     p.err(),
     [
@@ -169,7 +170,7 @@ test('a port in use: one line naming the port and how to pick another, exit 1, n
   const port = (blocker.address() as AddressInfo).port;
   try {
     const json = run(['serve', '--allow-anonymous', '--port', String(port)]);
-    assert.equal(await json.exit, 1);
+    assert.equal(await exited(json), 1);
     const lines = json.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const fatal = lines.find((l) => l.level === 60);
     assert.deepEqual(fatal && { msg: fatal.msg, port: fatal.port, code: fatal.code, err: fatal.err }, {
@@ -179,7 +180,7 @@ test('a port in use: one line naming the port and how to pick another, exit 1, n
       err: undefined,
     });
     const pretty = run(['serve', '--allow-anonymous', '--log-format', 'pretty'], { ROOMCAST_PORT: String(port) });
-    assert.equal(await pretty.exit, 1);
+    assert.equal(await exited(pretty), 1);
     assert.match(pretty.out(), new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} FATAL roomcast could not start: port ${port} on 127\\.0\\.0\\.1 is already in use .* --port N .*\\n`, 'm'));
     assert.doesNotMatch(pretty.out(), /^\s+at /m);
   } finally {
@@ -214,13 +215,13 @@ test('pretty logs: readable lines and a start-up summary; shutting down comes fi
       assert.ok(summary.includes(`\n    ${line}\n`), `${line}\n--- in ---\n${summary}`);
     }
     p.child.kill('SIGTERM');
-    assert.equal(await p.exit, 0);
+    assert.equal(await exited(p), 0);
     const lines = p.out().trim().split('\n').map((l) => l.replace(/^\S+ (\S+) +/, '$1 '));
     const down = lines.findIndex((l) => l.startsWith('INFO shutting down'));
     assert.ok(down > 0, p.out());
     assert.equal(lines.at(-1), 'INFO roomcast stopped');
   } finally {
-    p.child.kill('SIGKILL');
+    await stop(p, 'SIGKILL');
   }
 
   // A second signal while clients still have their grace period: exit 1 at once, saying so.
@@ -233,11 +234,11 @@ test('pretty logs: readable lines and a start-up summary; shutting down comes fi
     slow.child.kill('SIGINT');
     await waitFor(slow, /"msg":"shutting down"/);
     slow.child.kill('SIGINT');
-    assert.equal(await slow.exit, 1);
+    assert.equal(await exited(slow), 1);
     assert.match(slow.out(), /"signal":"SIGINT","msg":"second signal: exiting without waiting for clients"/);
     raw.destroy();
   } finally {
-    slow.child.kill('SIGKILL');
+    await stop(slow, 'SIGKILL');
   }
 });
 

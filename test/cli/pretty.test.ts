@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { prettyLine } from '../../src/cli/pretty.js';
 import { chooseFormat } from '../../src/cli/logger.js';
 import { listenProblem } from '../../src/cli/start-errors.js';
-import { hideCredentials } from '../../src/cli/summary.js';
+import { hideCredentials } from '../../src/log.js';
 
 const at = new Date(2026, 0, 2, 3, 4, 5, 6).getTime();
 const plain = { color: false };

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { listening, run, type Proc } from '../helpers/cli.js';
+import { exited, listening, run, stop, type Proc } from '../helpers/cli.js';
 import { connect } from '../helpers/client.js';
 import { launchChromium, skipBrowser } from '../helpers/browser.js';
 import { trigger } from '../helpers/server.js';
@@ -35,8 +35,7 @@ before(async () => {
   url = await listening(demo);
 });
 after(async () => {
-  demo?.child.kill('SIGTERM');
-  await demo?.exit;
+  if (demo !== undefined) await stop(demo);
 });
 
 const api = (path: string, token: string, init?: RequestInit): Promise<Response> => fetch(`${url}/api/demo/order/${path}?token=${token}`, init);
@@ -155,9 +154,9 @@ test('--store keeps the orders in that SQLite file, seeded only when empty', asy
           const made = await fetch(`${base}/api/demo/order/?token=ceo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"location":"Utrecht","item":"Maps","qty":1}' });
           assert.equal(made.status, 201);
         }
+        assert.equal(await stop(p), 0);
       } finally {
-        p.child.kill('SIGTERM');
-        assert.equal(await p.exit, 0);
+        await stop(p, 'SIGKILL');
       }
     }
     assert.ok(existsSync(join(dir, 'demo.db')));
@@ -165,7 +164,7 @@ test('--store keeps the orders in that SQLite file, seeded only when empty', asy
     rmSync(dir, { recursive: true, force: true });
   }
   const bad = run(['demo', '--port', '0', '--store', 'mysql://nope']);
-  assert.equal(await bad.exit, 2);
+  assert.equal(await exited(bad), 2);
   assert.match(bad.err(), /--store mysql:\/\/nope: unsupported store URL/);
 });
 

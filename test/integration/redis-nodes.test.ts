@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { listening, run, type Proc } from '../helpers/cli.js';
+import { listening, run, stop, type Proc } from '../helpers/cli.js';
 import { connect, type TestClient } from '../helpers/client.js';
 import { REDIS_URL, redisSkip } from '../helpers/redis.js';
 import { eventually, trigger } from '../helpers/server.js';
@@ -15,6 +15,8 @@ import { eventually, trigger } from '../helpers/server.js';
 const skip = await redisSkip();
 const prefix = `roomcast-it-${randomUUID()}:`;
 const nodes: { proc: Proc; url: string }[] = [];
+/** Every process started, listening or not, so `after` stops them all, however `before` or a test ended. */
+const procs: Proc[] = [];
 const clients: TestClient[] = [];
 let admin: Redis;
 
@@ -23,6 +25,7 @@ async function startNode(): Promise<{ proc: Proc; url: string }> {
     'serve', '--port', '0', '--allow-anonymous', '--anonymous-room', '{"room":"*"}', '--trigger-allow-loopback',
     '--layer', 'redis', '--redis-url', REDIS_URL, '--redis-prefix', prefix, '--log-level', 'info',
   ]);
+  procs.push(proc);
   const node = { proc, url: await listening(proc) };
   nodes.push(node);
   return node;
@@ -53,9 +56,8 @@ before(async () => {
 after(async () => {
   if (skip !== false) return;
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
-  for (const n of nodes) n.proc.child.kill('SIGTERM');
-  await Promise.all(nodes.map((n) => n.proc.exit));
-  admin.disconnect();
+  await Promise.all(procs.map((p) => stop(p)));
+  admin?.disconnect();
 });
 
 test('a trigger on any node reaches subscribers on every node exactly once', { skip }, async () => {

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createAnonymousAuth } from '../../src/auth/anonymous.js';
@@ -14,7 +14,9 @@ import { createRedisLayer } from '../../src/layers/redis.js';
 import { connect, type TestClient } from '../helpers/client.js';
 import { eventually, skipUnlessRequired, start, trigger, type Running } from '../helpers/server.js';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+/** A synchronous command blocks this process's timers: it gets 10 s, then is killed. */
+const BOUNDED = { timeout: 10_000, killSignal: 'SIGKILL' } as const;
+const hasRedis = spawnSync('redis-server', ['--version'], BOUNDED).status === 0;
 const skip = hasRedis ? false : skipUnlessRequired('redis-server', 'not installed');
 let port = 0;
 let a: Running;
@@ -28,16 +30,24 @@ async function freePort(): Promise<number> {
   await new Promise((r) => s.close(r));
   return p;
 }
+/** The private redis-servers still running: killed when this process exits, whatever ended it. */
+const redises = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const r of redises) r.kill('SIGKILL');
+});
 async function startRedis(): Promise<void> {
-  spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', detached: true }).unref();
-  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout.toString().trim(), 'PONG'), 5000);
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redises.add(child);
+  child.on('exit', () => redises.delete(child));
+  child.unref(); // a running redis-server does not keep this process alive; the exit hook stops it
+  await eventually(() => assert.equal(spawnSync('redis-cli', ['-p', String(port), 'ping'], BOUNDED).stdout.toString().trim(), 'PONG'), 15_000);
 }
 function stopRedis(): void {
-  spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+  spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], BOUNDED);
 }
-const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean } } }> => {
+const healthOf = async (rc: Running): Promise<{ status: number; body: { layer: { ok: boolean; detail: string } } }> => {
   const res = await fetch(`${rc.url}/healthz`);
-  return { status: res.status, body: (await res.json()) as { layer: { ok: boolean } } };
+  return { status: res.status, body: (await res.json()) as { layer: { ok: boolean; detail: string } } };
 };
 const metric = async (rc: Running, name: string): Promise<number> => {
   const text = await (await fetch(`${rc.url}/metrics`)).text();
@@ -58,9 +68,12 @@ before(async () => {
 });
 after(async () => {
   if (skip !== false) return;
-  await onA.close();
-  await Promise.all([a.close(), b.close()]);
-  stopRedis();
+  try {
+    await onA?.close();
+    await Promise.all([a?.close(), b?.close()]);
+  } finally {
+    stopRedis();
+  }
 });
 
 test('Redis goes away: local delivery goes on, cross-node publishes fail loudly; back: delivery resumes exactly once', { skip }, async () => {
@@ -74,6 +87,7 @@ test('Redis goes away: local delivery goes on, cross-node publishes fail loudly;
     const h = await healthOf(b);
     assert.equal(h.status, 503);
     assert.equal(h.body.layer.ok, false);
+    assert.match(h.body.layer.detail, /^redis at redis:\/\/127\.0\.0\.1:\d+ is not ready \((both connections|publishing connection) \w+/);
   }, 5000);
   // Local delivery on A does not depend on Redis.
   assert.equal((await trigger(a.url, { rooms: [{ room: 'r' }], data: 'local' })).status, 200);
