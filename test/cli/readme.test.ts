@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { run } from '../helpers/cli.js';
+import { exited, run, stop } from '../helpers/cli.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const blocks = [...README.matchAll(/```console\n([\s\S]*?)```/g)].map((m) => m[1] as string);
@@ -26,10 +26,10 @@ for (const block of blocks) {
     assert.equal(words.shift(), 'roomcast', command);
     const p = run(words, env);
     try {
-      await p.exit;
+      await exited(p);
       assert.equal(`${p.out()}${p.err()}`.trimEnd(), output.join('\n'));
     } finally {
-      p.child.kill('SIGKILL');
+      await stop(p, 'SIGKILL');
     }
   });
 }

@@ -19,7 +19,7 @@ test('status and error log lines show the Redis URL without its password', async
     await layer.attach({ deliver: () => {}, direct: () => {} });
     const status = layer.status();
     assert.equal(status.ok, false);
-    assert.match(status.detail ?? '', new RegExp(`at redis://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0: cross-node delivery is down`));
+    assert.match(status.detail ?? '', new RegExp(`at redis://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/0 is not ready \\([^)]*\\): cross-node delivery is down`));
     assert.ok(lines.length > 0, 'the failed connect is logged');
     for (const line of [...lines, status.detail ?? '']) assert.ok(!line.includes('s3cret'), line);
   } finally {
