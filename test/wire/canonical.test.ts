@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { canonicalJson, compareCodePoints } from '../../src/wire/canonical.js';
-import { parseJson } from '../../src/wire/json.js';
+import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
 
 const canon = (text: string): string | undefined => {
   const r = parseJson(text);
@@ -43,4 +43,84 @@ test('compares by code point, as Python sorts', () => {
   assert.ok('\uFF5E' > '\u{1F600}');
   assert.ok(compareCodePoints('a', 'ab') < 0);
   assert.equal(compareCodePoints('x', 'x'), 0);
+});
+
+/** The canonicalization before issue 13 (BigInt for integers, nested joins), as the reference for identity. */
+function before(value: JsonValue): string | undefined {
+  const write = (v: JsonValue): string => {
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'string':
+        return JSON.stringify(v);
+      case 'number':
+        return Object.is(v, -0) ? '0' : String(v);
+    }
+    if (v instanceof JsonNumber) {
+      if (v.isInteger) return BigInt(v.lexeme).toString();
+      const d = v.value;
+      if (!Number.isFinite(d)) throw new RangeError('non-finite number');
+      const text = String(d === 0 ? 0 : d);
+      return /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
+    const keys = Object.keys(v).sort(compareCodePoints);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${write(v[k] as JsonValue)}`).join(',')}}`;
+  };
+  try {
+    return write(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON number lexemes of every form: signs, zero, long integers beyond 2^53, fractions, exponents up to ±999. */
+const lexeme = fc
+  .tuple(
+    fc.boolean(),
+    fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^\d{0,60}$/)).map(([d, r]) => `${d}${r}`)),
+    fc.option(fc.stringMatching(/^\d{1,25}$/), { nil: undefined }),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{1,3}$/)).map((p) => p.join('')), { nil: undefined }),
+  )
+  .map(([minus, int, frac, exp]) => `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp ?? ''}`);
+
+test('canonical text of every number is what it was before the linear-time rewrite (property)', () => {
+  fc.assert(
+    fc.property(lexeme, (text) => {
+      const r = parseJson(text);
+      assert.ok(r.ok, text);
+      assert.equal(canonicalJson(r.value), before(r.value), text);
+    }),
+    { numRuns: 3000 },
+  );
+  for (const text of ['1', '1.0', '-0', '-0.0', '0e5', '1e2', '1E2', '100', '100.0', '1e400', '-1e400', '9007199254740993', '-9007199254740993', '9007199254740993.0', '123456789012345678901234567890']) {
+    const r = parseJson(text);
+    assert.ok(r.ok);
+    assert.equal(canonicalJson(r.value), before(r.value), text);
+  }
+});
+
+test('canonical text of nested values with such numbers is what it was before (property)', () => {
+  const numbers = lexeme.map((t) => {
+    const r = parseJson(t);
+    assert.ok(r.ok);
+    return r.value;
+  });
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, numbers, fc.string(), fc.boolean(), fc.constant(null), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), tie('node'), { maxKeys: 4 })),
+  })).node as fc.Arbitrary<JsonValue>;
+  fc.assert(
+    fc.property(value, (v) => {
+      assert.equal(canonicalJson(v), before(v));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('a hand-made integer JsonNumber with leading zeros reads as BigInt reads it', () => {
+  for (const text of ['007', '-007', '-0000', '0000', '12345678901234567890123']) {
+    assert.equal(canonicalJson(new JsonNumber(text)), BigInt(text).toString(), text);
+  }
+  assert.equal(canonicalJson(new JsonNumber('12x')), undefined);
 });

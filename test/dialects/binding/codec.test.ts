@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { renderChange } from '../../../src/dialects/binding/change.js';
 import { BindingErrorCode, decodeBinding, parseEvent, renderError, renderReply } from '../../../src/dialects/binding/codec.js';
 import type { ChangeWire } from '../../../src/models/changes.js';
+import { BINDING, costRatio, growth } from '../../helpers/hostile.js';
 
 const request = (frame: string) => {
   const cmd = decodeBinding(frame);
@@ -112,4 +113,13 @@ test('property: events round-trip (stream, action, hash) and replies echo them b
     }),
     { numRuns: 1000 },
   );
+});
+
+test('hostile frames cost time linear in their size, at most 3x a benign frame of the same size (issue 13)', () => {
+  for (const kind of BINDING.hostile) {
+    const grew = growth(kind, decodeBinding);
+    assert.ok(grew < 6.5, `${kind.name}: 4x the size took ${grew.toFixed(1)}x the time`);
+    const ratio = costRatio(kind, BINDING.benign, decodeBinding);
+    assert.ok(ratio <= 3, `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+  }
 });

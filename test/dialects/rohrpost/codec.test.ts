@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeRohrpost, renderErrorMessage, renderPong, renderPush, renderReply, RohrpostError } from '../../../src/dialects/rohrpost/codec.js';
 import { isJsonObject, parseJson } from '../../../src/wire/json.js';
+import { costRatio, growth, ROHRPOST } from '../../helpers/hostile.js';
 
 const errorOf = (frame: string): unknown => {
   const cmd = decodeRohrpost(frame);
@@ -84,4 +85,18 @@ test('the decoder never throws and every error reply is a JSON object (property)
 test('JSON errors read as Python json reports them', () => {
   assert.deepEqual(errorOf('{"type": "x" "id": 1}'), { error: "Could not decode JSON message. Error: Expecting ',' delimiter: line 1 column 14 (char 13)" });
   assert.deepEqual(errorOf('{"a":1} x'), { error: 'Could not decode JSON message. Error: Extra data: line 1 column 9 (char 8)' });
+});
+
+test('hostile frames cost time linear in their size, at most 3x a benign frame of the same size (issue 13)', () => {
+  // A ping's reply is part of its cost: the id and the data are echoed.
+  const handle = (frame: string): unknown => {
+    const cmd = decodeRohrpost(frame);
+    return cmd.kind === 'request' ? renderPong(cmd.request, cmd.id) : cmd.reply;
+  };
+  for (const kind of ROHRPOST.hostile) {
+    const grew = growth(kind, handle);
+    assert.ok(grew < 6.5, `${kind.name}: 4x the size took ${grew.toFixed(1)}x the time`);
+    const ratio = costRatio(kind, ROHRPOST.benign, handle);
+    assert.ok(ratio <= 3, `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+  }
 });

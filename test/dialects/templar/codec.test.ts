@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { decodeTemplar, naiveLocalIso, renderError, renderGreeting, TemplarError } from '../../../src/dialects/templar/codec.js';
 import { toRoom } from '../../../src/rooms/room.js';
 import { parseJson } from '../../../src/wire/json.js';
+import { costRatio, growth, TEMPLAR } from '../../helpers/hostile.js';
 
 const decode = (frame: unknown): ReturnType<typeof decodeTemplar> =>
   decodeTemplar(typeof frame === 'string' ? frame : JSON.stringify(frame));
@@ -74,4 +75,13 @@ test('replies are byte-exact', () => {
 
 test('online_since is naive local ISO with microseconds', () => {
   assert.match(naiveLocalIso(new Date()), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+});
+
+test('hostile frames cost time linear in their size, at most 3x a benign frame of the same size (issue 13)', () => {
+  for (const kind of TEMPLAR.hostile) {
+    const grew = growth(kind, decodeTemplar);
+    assert.ok(grew < 6.5, `${kind.name}: 4x the size took ${grew.toFixed(1)}x the time`);
+    const ratio = costRatio(kind, TEMPLAR.benign, decodeTemplar);
+    assert.ok(ratio <= 3, `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+  }
 });
