@@ -50,11 +50,22 @@ export interface JsonFailure {
   readonly at: number;
 }
 
+/** The deepest nesting of arrays and objects a frame or trigger may have (the parsers' default limit). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The reason a parse gives for nesting deeper than `maxDepth`: dialects tell it apart from a syntax error (the text
+ * may be valid JSON, only too deep for roomcast).
+ */
+export function tooDeep(maxDepth: number = MAX_JSON_DEPTH): string {
+  return `nested deeper than ${maxDepth} levels`;
+}
+
 /** Options of {@link parseJson}. */
 export interface ParseOptions {
   /** Record the raw text of each member of a top-level object. @default false */
   readonly raw?: boolean;
-  /** Deepest nesting accepted. @default 64 */
+  /** Deepest nesting accepted. @default {@link MAX_JSON_DEPTH} (64) */
   readonly maxDepth?: number;
 }
 
@@ -88,7 +99,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * if (r.ok) r.raw?.get('data'); // '{"x":1.0}'
  */
 export function parseJson(text: string, options: ParseOptions = {}): JsonParsed | JsonFailure {
-  const parser = new Parser(text, options.maxDepth ?? 64, options.raw === true ? new Map() : undefined);
+  const parser = new Parser(text, options.maxDepth ?? MAX_JSON_DEPTH, options.raw === true ? new Map() : undefined);
   try {
     const value = parser.value(0);
     parser.skipSpace();
@@ -205,7 +216,7 @@ class Parser {
       case 0x7b: // {
         return this.object(depth);
       case 0x5b: { // [
-        if (depth >= this.maxDepth) this.fail('nesting too deep');
+        if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
         this.i++;
         const arr: JsonValue[] = [];
         this.skipSpace();
@@ -239,7 +250,7 @@ class Parser {
   }
 
   object(depth: number): JsonObject {
-    if (depth >= this.maxDepth) this.fail('nesting too deep');
+    if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
     const text = this.text;
     this.i++;
     const obj = Object.create(null) as JsonObject;

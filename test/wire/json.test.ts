@@ -79,7 +79,11 @@ test('deep nesting fails cleanly instead of overflowing the stack', () => {
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);
   const r = parseJson(deep);
   assert.equal(r.ok, false);
-  assert.equal(!r.ok && r.error, 'nesting too deep');
+  assert.equal(!r.ok && r.error, 'nested deeper than 64 levels');
+  assert.equal(!r.ok && r.at, 64);
+  assert.ok(parseJson('['.repeat(64) + ']'.repeat(64)).ok, '64 levels are allowed');
+  const three = parseJson('[[[[]]]]', { maxDepth: 3 });
+  assert.equal(!three.ok && three.error, 'nested deeper than 3 levels');
 });
 
 test('parseMembers finds the same member texts as parseJson, blanks and escapes included (property)', () => {
@@ -115,7 +119,7 @@ test('parseMembers accepts and rejects what parseJson does, depth limit included
 
 test('parseMembers: deep nesting and huge payloads fail or pass cleanly', () => {
   const deep = `{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nesting too deep', at: 5 });
+  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nested deeper than 64 levels', at: 5 });
   const big = `{"d":"${'x'.repeat(1_000_000)}","e":1}`;
   const r = parseMembers(big);
   assert.ok(r.ok && r.raw?.get('e') === '1' && r.raw.get('d')?.length === 1_000_002);

@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson } from '../../wire/canonical.js';
-import { JsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../wire/json.js';
+import { JsonNumber, isJsonObject, parseJson, tooDeep, type JsonObject, type JsonValue } from '../../wire/json.js';
 
 /** A decoded client frame: a request to dispatch, or an error reply to send. */
 export type RohrpostCommand =
@@ -17,6 +17,8 @@ export type RohrpostCommand =
 export const RohrpostError = {
   Empty: 'Received empty message.',
   NotObject: 'Expected a JSON object as message.',
+  /** roomcast: arrays and objects nested deeper than 64 levels (rohrpost's json.loads read up to Python's recursion limit). */
+  TooDeep: 'Message nested deeper than 64 levels.',
   NoType: "Missing required field 'type'.",
   NoId: "Missing required field 'id'.",
   /** roomcast: rohrpost crashed the connection on an object or array `type`. */
@@ -31,6 +33,7 @@ export const RohrpostError = {
 export function decodeRohrpost(frame: string): RohrpostCommand {
   if (frame === '') return { kind: 'error', reply: renderReply({ error: RohrpostError.Empty }) };
   const parsed = parseJson(frame);
+  if (!parsed.ok && parsed.error === tooDeep()) return { kind: 'error', reply: renderReply({ error: RohrpostError.TooDeep }) };
   if (!parsed.ok) {
     const error = `Could not decode JSON message. Error: ${PYTHON_JSON_ERRORS[parsed.error] ?? parsed.error}: ${position(frame, parsed.at)}`;
     return { kind: 'error', reply: renderReply({ error }) };
@@ -140,7 +143,6 @@ const PYTHON_JSON_ERRORS: Readonly<Record<string, string>> = {
   'control character in string': 'Invalid control character at',
   'bad escape': 'Invalid \\escape',
   'bad unicode escape': 'Invalid \\uXXXX escape',
-  'nesting too deep': 'Nesting too deep',
 };
 
 /** Python json's position text: `line L column C (char N)`. */

@@ -49,6 +49,8 @@ test('data must be an object or an array, else it is {} (as channels-binding doe
 
 test('frames that are not a request get {"error", "code"} without an event', () => {
   assert.deepEqual(errorOf('geen json'), { error: 'Invalid JSON: unexpected character at character 0', code: 'bad-frame' });
+  assert.deepEqual(errorOf(`{"event":"a.b","data":${'['.repeat(64)}${']'.repeat(64)}}`), { error: 'JSON nested deeper than 64 levels (at character 85)', code: 'bad-frame' });
+  assert.equal(decodeBinding(`{"event":"a.b","data":${'['.repeat(63)}${']'.repeat(63)}}`).kind, 'request');
   assert.deepEqual(errorOf(''), { error: 'Invalid JSON: unexpected end of input at character 0', code: 'bad-frame' });
   assert.deepEqual(errorOf('[1]'), { error: 'A message must be a JSON object: {"event": "<stream>.<action>", "data": {…}}', code: 'bad-frame' });
   assert.deepEqual(errorOf('{"data": {}}'), { error: "Missing required field 'event'", code: 'bad-frame' });

@@ -14,6 +14,8 @@ const errorOf = (frame: string): unknown => {
 test("rohrpost's checks, in its order, with its strings", () => {
   assert.deepEqual(errorOf(''), { error: 'Received empty message.' });
   assert.deepEqual(errorOf('geen json'), { error: 'Could not decode JSON message. Error: Expecting value: line 1 column 1 (char 0)' });
+  assert.deepEqual(errorOf(`{"type":"ping","id":1,"data":${'['.repeat(64)}${']'.repeat(64)}}`), { error: 'Message nested deeper than 64 levels.' });
+  assert.equal(decodeRohrpost(`{"type":"ping","id":1,"data":${'['.repeat(63)}${']'.repeat(63)}}`).kind, 'request');
   assert.deepEqual(errorOf('[1]'), { error: RohrpostError.NotObject });
   assert.deepEqual(errorOf('{"id": 1}'), { error: "Missing required field 'type'." });
   assert.deepEqual(errorOf('{"data": 1}'), { error: "Missing required field 'type'." });

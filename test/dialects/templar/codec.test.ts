@@ -16,6 +16,10 @@ test('ping is the raw text ping only', () => {
 
 test('non-JSON and typeless frames get the generic errors', () => {
   assert.deepEqual(decode('geen json'), { kind: 'error', error: TemplarError.NonJson, generic: true });
+  // Valid JSON too deep for roomcast says so, not that it is not JSON.
+  const deep = (n: number): string => `{"type":"unsubscribe","requestId":1,"x":${'['.repeat(n)}${']'.repeat(n)}}`;
+  assert.deepEqual(decode(deep(64)), { kind: 'error', error: 'nested-deeper-than-64-levels', generic: true });
+  assert.deepEqual(decode(deep(63)), { kind: 'unsubscribe', requestId: '1' });
   assert.deepEqual(decode({ type: 'foobar' }), { kind: 'error', error: TemplarError.TypeNotAllowed, generic: true });
   assert.deepEqual(decode({}), { kind: 'error', error: TemplarError.TypeNotAllowed, generic: true });
   // high-templar crashed on these; we answer.
