@@ -35,7 +35,17 @@ export interface OrderKey {
 
 
 /** Decodes a filter object against the model's fields. */
-export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter: Filter } | { error: string } {
+export function decodeFilter(json: unknown, fields: Fields): { filter: Filter } | { error: string } {
+  return decodeLevel(json, fields, 0, { branches: 0, values: 0 });
+}
+
+/** What a filter has used of {@link FILTER_LIMITS} so far: decoding stops at the first branch or value past them. */
+interface Used {
+  branches: number;
+  values: number;
+}
+
+function decodeLevel(json: unknown, fields: Fields, depth: number, used: Used): { filter: Filter } | { error: string } {
   if (json === undefined || json === null) return { filter: [] };
   if (!isPlainObject(json)) return { error: 'filters must be an object' };
   if (depth > 4) return { error: 'filters nest too deep' };
@@ -44,8 +54,10 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
     if (field === '$or') {
       if (!Array.isArray(spec) || spec.length === 0) return { error: '$or must be a non-empty list of filters' };
       const any: Filter[] = [];
+      used.branches += spec.length;
+      if (used.branches > FILTER_LIMITS.branches) return { error: `filters hold more than ${FILTER_LIMITS.branches} $or branches` };
       for (const branch of spec) {
-        const decoded = decodeFilter(branch, fields, depth + 1);
+        const decoded = decodeLevel(branch, fields, depth + 1, used);
         if ('error' in decoded) return decoded;
         any.push(decoded.filter);
       }
@@ -61,34 +73,12 @@ export function decodeFilter(json: unknown, fields: Fields, depth = 0): { filter
       if (!OPERATORS.includes(op as Operator)) return { error: `${field}: unknown operator '${op}' (use ${OPERATORS.join(', ')})` };
       const problem = checkOperand(field, type, op as Operator, value);
       if (problem !== undefined) return { error: problem };
+      used.values += op === 'in' ? (value as unknown[]).length : 1;
+      if (used.values > FILTER_LIMITS.values) return { error: `filters compare more than ${FILTER_LIMITS.values} values` };
       out.push({ field, type, op: op as Operator, value: normalize(type, value) });
     }
   }
-  if (depth === 0) {
-    const { branches, values } = countOf(out);
-    if (branches > FILTER_LIMITS.branches) return { error: `filters hold more than ${FILTER_LIMITS.branches} $or branches` };
-    if (values > FILTER_LIMITS.values) return { error: `filters compare more than ${FILTER_LIMITS.values} values` };
-  }
   return { filter: out };
-}
-
-/** The `$or` branches and compared values of a filter, nested ones included. */
-function countOf(filter: Filter): { branches: number; values: number } {
-  let branches = 0;
-  let values = 0;
-  for (const c of filter) {
-    if ('any' in c) {
-      branches += c.any.length;
-      for (const branch of c.any) {
-        const inner = countOf(branch);
-        branches += inner.branches;
-        values += inner.values;
-      }
-    } else {
-      values += c.op === 'in' ? (c.value as unknown[]).length : 1;
-    }
-  }
-  return { branches, values };
 }
 
 /** A filter may compare a key with any 32-bit integer (`{id: {gt: 0}}`); other values as the field takes them. */
