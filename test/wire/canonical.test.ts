@@ -137,7 +137,7 @@ test('keys sort by code point whether or not they hold surrogates (property)', (
   );
 });
 
-test('deeply nested values and thousands of keys canonicalize in time linear in their size', () => {
+test('deeply nested values canonicalize in time linear in their size, not once per level', () => {
   const deep = (n: number): JsonValue => {
     const r = parseJson('['.repeat(63) + '1,'.repeat(n) + '1' + ']'.repeat(63));
     assert.ok(r.ok);
