@@ -86,6 +86,8 @@ export const ROHRPOST: FrameSet = {
     { name: 'ping, data keys with a long common prefix', frame: (size) => manyKeys('{"type":"ping","id":1,"data":{', '}}', size, 'k'.repeat(150)) },
     { name: 'ping, id of \\u escapes', frame: (size) => fill('{"type":"ping","id":"', '\\u00e9', '"}', size) },
     { name: 'unknown type of \\u escapes', frame: (size) => fill('{"id":1,"type":"', '\\u00e9', '"}', size) },
+    { name: 'subscribe, an object id of digits', frame: (size) => fill('{"type":"subscribe","id":1,"data":{"type":"note","id":', '9', '}}', size) },
+    { name: 'subscribe, an object type of a long string', frame: (size) => fill('{"type":"subscribe","id":1,"data":{"id":1,"type":"', 'n', '"}}', size) },
     { name: 'bad JSON after many newlines', frame: (size) => fill('{"type":"ping","id":1,"data":[', '\n', 'x', size) },
   ],
 };
@@ -99,6 +101,8 @@ export const BINDING: FrameSet = {
     { name: 'search, data of many keys', frame: (size) => manyKeys('{"event":"bench.Note.search","data":{', '}}', size), dense: 14 },
     { name: 'search, data 62 arrays deep', frame: (size) => nested('{"event":"bench.Note.search","data":{"x":', 62, '1', '}}', size), dense: 13 },
     { name: 'search, data of empty arrays', frame: (size) => fill('{"event":"bench.Note.search","data":{"x":[', '[]', ']}}', size, ','), dense: 8 },
+    { name: 'retrieve, a key of digits', frame: (size) => fill('{"event":"bench.Note.retrieve#', '9', '"}', size) },
+    { name: 'subscribe, a key of digits', frame: (size) => fill('{"event":"bench.Note.subscribe","data":{"id":', '9', '}}', size) },
     { name: 'event of dots', frame: (size) => fill('{"event":"', '.', '"}', size) },
     { name: 'create, many unknown fields', frame: (size) => manyKeys('{"event":"bench.Note.create","data":{', '}}', size), dense: 16 },
   ],
