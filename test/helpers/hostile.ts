@@ -69,7 +69,7 @@ export const TEMPLAR: FrameSet = {
     { name: 'unsubscribe, requestId exponent of digits', frame: (size) => fill('{"type":"unsubscribe","requestId":1e-', '9', '}', size) },
     { name: 'unsubscribe, an extra member of numbers', frame: (size) => fill('{"type":"unsubscribe","requestId":"r","x":[', '1', ']}', size, ','), dense: 9 },
     { name: 'unsubscribe, an extra member of many keys', frame: (size) => manyKeys('{"type":"unsubscribe","requestId":"r","x":{', '}}', size), dense: 14 },
-    { name: 'nested 100,000 deep', frame: (size) => fill('', '[', '', size) },
+    { name: 'arrays nested to the end of the frame', frame: (size) => fill('', '[', '', size) },
   ],
 };
 
