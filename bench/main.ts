@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --peers roomcast,bare-ws] [-- --big 10000] [-- --only latency]`: roomcast against a bare `ws` broadcast loop and
  * Socket.IO 4, side by side in one run, on loopback only, bounded in count and time. Each peer runs in its own
  * process, compiled to plain JavaScript first (lib/build.ts); two load-generator processes hold raw TCP WebSocket
- * clients. `--only capacity|latency|models` runs one part (capacity: memory, connects and fan-out). Prints progress, then a table with
+ * clients. `--only capacity|latency|models|hostile` runs one part (capacity: memory, connects and fan-out; hostile: the
+ * server's CPU per frame for the costliest client frames of each dialect, lib/hostile.ts). Prints progress, then a table with
  * ratios; writes bench/results/<time>.json and .svg (and latest.*).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -14,12 +15,13 @@ import { performance } from 'node:perf_hooks';
 import type { PeerKind, Reply, Timings } from './loadgen.js';
 import { compile } from './lib/build.js';
 import { PAUSE_DIR, explain, readPauses, type Pause, type SlowPublish } from './lib/pauses.js';
+import { hostile, hostileTable, type HostileResult } from './lib/hostile.js';
 import { LoadGen, PublisherProc, cpuDuring, cpuMs, pinned, rssBytes, startPeer } from './lib/proc.js';
 import type { Target } from './lib/publisher.js';
 import { chart, perPublish, percentile, table, type PeerResult } from './lib/report.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, peers: { type: 'string' }, big: { type: 'string' }, models: { type: 'string' }, only: { type: 'string' } } });
-const PARTS = ['capacity', 'latency', 'models'] as const;
+const PARTS = ['capacity', 'latency', 'models', 'hostile'] as const;
 if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
   process.stderr.write(`--only takes one of ${PARTS.join(', ')}, not ${JSON.stringify(values.only)}\n`);
   process.exit(2);
@@ -76,7 +78,12 @@ const MODEL_LATENCY_RATE = 200;
 const MODEL_WRITERS = 8;
 
 const MODELS_PEER = 'bench/peers/roomcast-models.ts';
-const compiled = await compile([...new Set([...chosen.map((p) => p.script), 'bench/peers/roomcast.ts', MODELS_PEER, 'bench/loadgen.ts', 'bench/publish.ts'])]);
+// Issue 13: hostile client frames, in full runs and with --only hostile (not in --quick ones).
+const HOSTILE = values.only === 'hostile' || (values.only === undefined && !quick);
+const HOSTILE_PEER = 'bench/peers/roomcast-hostile.ts';
+/** The size of every hostile and benign frame: within the default 64 KiB limit. */
+const HOSTILE_BYTES = 65_000;
+const compiled = await compile([...new Set([...chosen.map((p) => p.script), 'bench/peers/roomcast.ts', MODELS_PEER, HOSTILE_PEER, 'bench/loadgen.ts', 'bench/publish.ts'])]);
 const built = (script: string): string => compiled.get(script) as string;
 const LOADGEN = built('bench/loadgen.ts');
 const publisher = (targets: readonly Target[]): PublisherProc => new PublisherProc(built('bench/publish.ts'), targets);
@@ -379,6 +386,19 @@ async function runModels(store: string, backendUrl: string): Promise<ModelResult
   }
 }
 
+/** The hostile scenario on a server of its own (a default server with all three dialects). */
+async function runHostile(): Promise<HostileResult[]> {
+  say(`[hostile] ${HOSTILE_BYTES}-byte frames: the server's CPU per frame, each dialect's costliest frames against a benign one`);
+  const { child, port } = await startPeer(built(HOSTILE_PEER), {});
+  try {
+    return await hostile(port, child.pid as number, HOSTILE_BYTES, say);
+  } finally {
+    child.kill('SIGTERM');
+    await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5000)]);
+    child.kill('SIGKILL');
+  }
+}
+
 const backend = await stubBackend();
 const backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/bootstrap/`;
 say(`roomcast benchmark${quick ? ' (quick)' : ''}: ${BIG} and ${SMALL} connections, loopback only`);
@@ -396,6 +416,7 @@ const results: PeerResult[] = measured.size + latencies.size === 0 ? [] : chosen
 const modelResults: ModelResult[] = [];
 for (const store of STORES) modelResults.push(await runModels(store, backendUrl));
 backend.close();
+const hostileResults = HOSTILE ? await runHostile() : [];
 
 const meta = { date: new Date().toISOString(), quick, pinned, big: BIG, small: SMALL, seconds: SECONDS, latencyRate: LATENCY_RATE * LATENCY_MEMBERS, latencyPublishes: LATENCY_PUBLISHES, node: process.version, cpus: (await import('node:os')).cpus().length };
 if (results.length > 0) process.stdout.write(`${table(results, meta)}\n`);
@@ -405,10 +426,11 @@ for (const m of modelResults) {
       `commit-to-client p50 ${m.latency.p50.toFixed(2)} ms, p99 ${m.latency.p99.toFixed(2)} ms at ${MODEL_LATENCY_RATE} changes/s\n`,
   );
 }
+if (hostileResults.length > 0) process.stdout.write(`${hostileTable(hostileResults)}\n`);
 const dir = new URL('./results/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const stamp = meta.date.replace(/[:.]/g, '-');
-const json = JSON.stringify({ meta, results, models: modelResults }, null, 2);
+const json = JSON.stringify({ meta, results, models: modelResults, hostile: hostileResults }, null, 2);
 const svg = chart(results, meta);
 for (const name of [stamp, 'latest']) {
   writeFileSync(`${dir}${name}.json`, json);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { canonicalJson, compareCodePoints } from '../wire/canonical.js';
+import { canonicalJson, sortedKeys } from '../wire/canonical.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../wire/json.js';
 
 /** A room with its canonical identity. */
@@ -26,7 +26,7 @@ export function toRoom(value: JsonValue): Room | undefined {
 }
 
 function roomFromObject(value: JsonObject): Room | undefined {
-  const names = Object.keys(value).sort(compareCodePoints);
+  const names = sortedKeys(value);
   const fields = new Map<string, string>();
   const parts: string[] = [];
   for (const name of names) {

@@ -50,15 +50,25 @@ export interface JsonFailure {
   readonly at: number;
 }
 
+/** The deepest nesting of arrays and objects a frame or trigger may have (the parsers' default limit). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The reason a parse gives for nesting deeper than `maxDepth`: dialects tell it apart from a syntax error (the text
+ * may be valid JSON, only too deep for roomcast).
+ */
+export function tooDeep(maxDepth: number = MAX_JSON_DEPTH): string {
+  return `nested deeper than ${maxDepth} levels`;
+}
+
 /** Options of {@link parseJson}. */
 export interface ParseOptions {
   /** Record the raw text of each member of a top-level object. @default false */
   readonly raw?: boolean;
-  /** Deepest nesting accepted. @default 64 */
+  /** Deepest nesting accepted. @default {@link MAX_JSON_DEPTH} (64) */
   readonly maxDepth?: number;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const SAFE_DIGITS = 15; // every integer of up to 15 digits is below 2^53
 
 class Failure {
@@ -68,6 +78,18 @@ class Failure {
     this.error = error;
     this.at = at;
   }
+}
+
+/** A hex digit's value; any other code (NaN past the end included) gives a number whose OR with the others is negative. */
+function hex(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -0x10000;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Whether a value is an object with string keys, as `JSON.parse` makes them (not an array, not null). */
@@ -88,7 +110,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * if (r.ok) r.raw?.get('data'); // '{"x":1.0}'
  */
 export function parseJson(text: string, options: ParseOptions = {}): JsonParsed | JsonFailure {
-  const parser = new Parser(text, options.maxDepth ?? 64, options.raw === true ? new Map() : undefined);
+  const parser = new Parser(text, options.maxDepth ?? MAX_JSON_DEPTH, options.raw === true ? new Map() : undefined);
   try {
     const value = parser.value(0);
     parser.skipSpace();
@@ -169,12 +191,13 @@ class Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          const hex = text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+          // Four hex digits, read without a slice and a regex per escape (a 64 KB frame holds 10,000 escapes).
+          const code = (hex(text.charCodeAt(i)) << 12) | (hex(text.charCodeAt(i + 1)) << 8) | (hex(text.charCodeAt(i + 2)) << 4) | hex(text.charCodeAt(i + 3));
+          if (code < 0) {
             this.i = i;
             this.fail('bad unicode escape');
           }
-          out += String.fromCharCode(parseInt(hex, 16));
+          out += String.fromCharCode(code);
           i += 4;
           break;
         }
@@ -187,14 +210,42 @@ class Parser {
   }
 
   number(): number | JsonNumber {
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m === null) return this.fail('unexpected character');
-    const lexeme = m[0];
-    this.i += lexeme.length;
-    const digits = lexeme.charCodeAt(0) === 0x2d ? lexeme.length - 1 : lexeme.length;
-    if (!/[.eE]/.test(lexeme) && digits <= SAFE_DIGITS) return Number(lexeme);
-    if (!/[.eE]/.test(lexeme) && Number.isSafeInteger(Number(lexeme))) return Number(lexeme);
+    // JSON's number grammar, scanned by hand: a regex and its match object per number cost three times as much, and
+    // a 64 KB frame holds 32,000 numbers. A short integer's value is computed on the way.
+    const text = this.text;
+    const start = this.i;
+    let i = start;
+    const negative = text.charCodeAt(i) === 0x2d;
+    if (negative) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) while (isDigit(text.charCodeAt(i))) i++;
+    else return this.fail('unexpected character');
+    const intEnd = i;
+    // A fraction or an exponent without digits is not part of the number (what follows then fails as a token).
+    if (text.charCodeAt(i) === 0x2e && isDigit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      if (isDigit(text.charCodeAt(j))) {
+        i = j + 1;
+        while (isDigit(text.charCodeAt(i))) i++;
+      }
+    }
+    this.i = i;
+    const digits = intEnd - start - (negative ? 1 : 0);
+    if (i === intEnd && digits <= SAFE_DIGITS) {
+      let n = 0;
+      for (let k = intEnd - digits; k < intEnd; k++) n = n * 10 + (text.charCodeAt(k) - 0x30);
+      return negative ? -n : n;
+    }
+    const lexeme = text.slice(start, i);
+    if (i === intEnd && Number.isSafeInteger(Number(lexeme))) return Number(lexeme);
     return new JsonNumber(lexeme);
   }
 
@@ -205,7 +256,7 @@ class Parser {
       case 0x7b: // {
         return this.object(depth);
       case 0x5b: { // [
-        if (depth >= this.maxDepth) this.fail('nesting too deep');
+        if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
         this.i++;
         const arr: JsonValue[] = [];
         this.skipSpace();
@@ -239,7 +290,7 @@ class Parser {
   }
 
   object(depth: number): JsonObject {
-    if (depth >= this.maxDepth) this.fail('nesting too deep');
+    if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
     const text = this.text;
     this.i++;
     const obj = Object.create(null) as JsonObject;

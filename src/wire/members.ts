@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isPlainObject, skipBlank, type JsonFailure } from './json.js';
+import { isPlainObject, MAX_JSON_DEPTH, skipBlank, tooDeep, type JsonFailure } from './json.js';
 
 /** A parse by {@link parseMembers}: the value as `JSON.parse` gives it, and the raw text of each top-level member. */
 export interface MembersParsed {
@@ -28,7 +28,7 @@ export interface MembersParsed {
  * if (r.ok) r.raw?.get('data'); // '{"x":1.0}'
  */
 export function parseMembers(text: string, options: { readonly maxDepth?: number } = {}): MembersParsed | JsonFailure {
-  const maxDepth = options.maxDepth ?? 64;
+  const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -38,9 +38,9 @@ export function parseMembers(text: string, options: { readonly maxDepth?: number
   // From here on `text` is valid JSON, which the scan relies on.
   const start = skipBlank(text, 0);
   if (!isPlainObject(value)) {
-    return valueEnd(text, start, maxDepth, 0) === -1 ? { ok: false, error: 'nesting too deep', at: start } : { ok: true, value };
+    return valueEnd(text, start, maxDepth, 0) === -1 ? { ok: false, error: tooDeep(maxDepth), at: start } : { ok: true, value };
   }
-  if (maxDepth <= 0) return { ok: false, error: 'nesting too deep', at: start };
+  if (maxDepth <= 0) return { ok: false, error: tooDeep(maxDepth), at: start };
   const raw = new Map<string, string>();
   let i = skipBlank(text, start + 1);
   if (text.charCodeAt(i) === 0x7d) return { ok: true, value, raw };
@@ -49,7 +49,7 @@ export function parseMembers(text: string, options: { readonly maxDepth?: number
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
     i = skipBlank(text, skipBlank(text, keyEnd) + 1); // past ':'
     const end = valueEnd(text, i, maxDepth, 1);
-    if (end === -1) return { ok: false, error: 'nesting too deep', at: i };
+    if (end === -1) return { ok: false, error: tooDeep(maxDepth), at: i };
     raw.set(key, text.slice(i, end));
     i = skipBlank(text, end);
     if (text.charCodeAt(i) !== 0x2c) return { ok: true, value, raw };

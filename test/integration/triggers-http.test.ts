@@ -38,6 +38,7 @@ test("high-templar 2.x's replies", async () => {
   assert.deepEqual(await trigger(rc.url, { data: 1 }, h), { status: 400, text: 'rooms not specified' });
   assert.deepEqual(await trigger(rc.url, { rooms: [] }, h), { status: 400, text: 'data not specified' });
   assert.deepEqual(await trigger(rc.url, 'not json', h), { status: 400, text: 'body is not valid JSON' });
+  assert.deepEqual(await trigger(rc.url, `{"rooms":[],"data":${'['.repeat(100)}${']'.repeat(100)}}`, h), { status: 400, text: 'body is nested deeper than 64 levels' });
   assert.deepEqual(await trigger(rc.url, { rooms: [{ location: 'Delft' }, 5], data: 1 }, h), { status: 400, text: 'every room must be a JSON object' });
   await c.silence(100);
 });

@@ -33,6 +33,17 @@ test('clear errors for what a filter cannot say', () => {
   assert.deepEqual(decodeOrder('-j', fields), { error: "cannot order by JSON field 'j'" });
 });
 
+test('a filter holds at most 100 $or branches and 1,000 values, nested ones included (issue 13)', () => {
+  const branches = (n: number): unknown => ({ $or: Array.from({ length: n }, () => ({ n: 1 })) });
+  assert.ok('filter' in decodeFilter(branches(100), fields));
+  assert.deepEqual(decodeFilter(branches(101), fields), { error: 'filters hold more than 100 $or branches' });
+  assert.deepEqual(decodeFilter({ $or: [{ $or: [branches(60), branches(40)] }] }, fields), { error: 'filters hold more than 100 $or branches' });
+  const values = (n: number): unknown[] => Array.from({ length: n }, (_, i) => i);
+  assert.ok('filter' in decodeFilter({ n: { in: values(999) }, s: 'a' }, fields));
+  assert.deepEqual(decodeFilter({ n: { in: values(1000) }, s: 'a' }, fields), { error: 'filters compare more than 1000 values' });
+  assert.deepEqual(decodeFilter({ $or: [{ n: { in: values(600) } }, { x: { in: values(600) } }] }, fields), { error: 'filters compare more than 1000 values' });
+});
+
 const value = {
   n: fc.option(fc.integer({ min: -3, max: 3 })),
   x: fc.option(fc.constantFrom(-1.5, 0, 2.25)),

@@ -14,6 +14,9 @@ test("high-templar 2.x's error texts, and clear ones where it crashed", () => {
   assert.deepEqual(decodeTrigger('{"data": 1}'), { error: TriggerError.NoRooms });
   assert.deepEqual(decodeTrigger('{"rooms": []}'), { error: TriggerError.NoData });
   assert.deepEqual(decodeTrigger('nope'), { error: TriggerError.NotJson });
+  const deep = (n: number): string => `{"rooms": [], "data": ${'['.repeat(n)}${']'.repeat(n)}}`;
+  assert.deepEqual(decodeTrigger(deep(64)), { error: 'body is nested deeper than 64 levels' });
+  assert.ok(!('error' in decodeTrigger(deep(63))), '64 levels with the body itself are allowed');
   assert.deepEqual(decodeTrigger('[1]'), { error: TriggerError.NotObject });
   assert.deepEqual(decodeTrigger('{"rooms": {}, "data": 1}'), { error: TriggerError.RoomsNotList });
   assert.deepEqual(decodeTrigger('{"rooms": [{"a":1}, "x"], "data": 1}'), { error: TriggerError.BadRoom });

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson, compareCodePoints } from '../../src/wire/canonical.js';
-import { parseJson } from '../../src/wire/json.js';
+import { canonicalJson, compareCodePoints, sortedKeys } from '../../src/wire/canonical.js';
+import { leastMs } from '../helpers/hostile.js';
+import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
 
 const canon = (text: string): string | undefined => {
   const r = parseJson(text);
@@ -43,4 +44,112 @@ test('compares by code point, as Python sorts', () => {
   assert.ok('\uFF5E' > '\u{1F600}');
   assert.ok(compareCodePoints('a', 'ab') < 0);
   assert.equal(compareCodePoints('x', 'x'), 0);
+});
+
+/** The canonicalization before issue 13 (BigInt for integers, nested joins), as the reference for identity. */
+function before(value: JsonValue): string | undefined {
+  const write = (v: JsonValue): string => {
+    if (v === null) return 'null';
+    switch (typeof v) {
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'string':
+        return JSON.stringify(v);
+      case 'number':
+        return Object.is(v, -0) ? '0' : String(v);
+    }
+    if (v instanceof JsonNumber) {
+      if (v.isInteger) return BigInt(v.lexeme).toString();
+      const d = v.value;
+      if (!Number.isFinite(d)) throw new RangeError('non-finite number');
+      const text = String(d === 0 ? 0 : d);
+      return /^-?\d+$/.test(text) ? `${text}.0` : text;
+    }
+    if (Array.isArray(v)) return `[${v.map(write).join(',')}]`;
+    const keys = Object.keys(v).sort(compareCodePoints);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${write(v[k] as JsonValue)}`).join(',')}}`;
+  };
+  try {
+    return write(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON number lexemes of every form: signs, zero, long integers beyond 2^53, fractions, exponents up to ±999. */
+const lexeme = fc
+  .tuple(
+    fc.boolean(),
+    fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^\d{0,60}$/)).map(([d, r]) => `${d}${r}`)),
+    fc.option(fc.stringMatching(/^\d{1,25}$/), { nil: undefined }),
+    fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{1,3}$/)).map((p) => p.join('')), { nil: undefined }),
+  )
+  .map(([minus, int, frac, exp]) => `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp ?? ''}`);
+
+test('canonical text of every number is what it was before the linear-time rewrite (property)', () => {
+  fc.assert(
+    fc.property(lexeme, (text) => {
+      const r = parseJson(text);
+      assert.ok(r.ok, text);
+      assert.equal(canonicalJson(r.value), before(r.value), text);
+    }),
+    { numRuns: 3000 },
+  );
+  for (const text of ['1', '1.0', '-0', '-0.0', '0e5', '1e2', '1E2', '100', '100.0', '1e400', '-1e400', '9007199254740993', '-9007199254740993', '9007199254740993.0', '123456789012345678901234567890']) {
+    const r = parseJson(text);
+    assert.ok(r.ok);
+    assert.equal(canonicalJson(r.value), before(r.value), text);
+  }
+});
+
+test('canonical text of nested values with such numbers is what it was before (property)', () => {
+  const numbers = lexeme.map((t) => {
+    const r = parseJson(t);
+    assert.ok(r.ok);
+    return r.value;
+  });
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, numbers, fc.string(), fc.boolean(), fc.constant(null), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), tie('node'), { maxKeys: 4 })),
+  })).node as fc.Arbitrary<JsonValue>;
+  fc.assert(
+    fc.property(value, (v) => {
+      assert.equal(canonicalJson(v), before(v));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('a hand-made integer JsonNumber with leading zeros reads as BigInt reads it', () => {
+  for (const text of ['007', '-007', '-0000', '0000', '12345678901234567890123']) {
+    assert.equal(canonicalJson(new JsonNumber(text)), BigInt(text).toString(), text);
+  }
+  assert.equal(canonicalJson(new JsonNumber('12x')), undefined);
+});
+
+test('keys sort by code point whether or not they hold surrogates (property)', () => {
+  const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('\uFF5E', '\u{1F600}', '\uD800', '\uDC00', '\uE000', 'a', ''));
+  fc.assert(
+    fc.property(fc.uniqueArray(key, { maxLength: 8 }), (keys) => {
+      const object = Object.fromEntries(keys.map((k) => [k, 1]));
+      assert.deepEqual(sortedKeys(object), [...keys].sort(compareCodePoints));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('deeply nested values canonicalize in time linear in their size, not once per level', () => {
+  const deep = (n: number): JsonValue => {
+    const r = parseJson('['.repeat(63) + '1,'.repeat(n) + '1' + ']'.repeat(63));
+    assert.ok(r.ok);
+    return r.value;
+  };
+  const small = deep(8000);
+  const big = deep(32000);
+  const grew = leastMs(() => canonicalJson(big)) / leastMs(() => canonicalJson(small));
+  assert.ok(grew < 6.5, `4x the values took ${grew.toFixed(1)}x the time`);
+  // Joined level by level, the text was copied once per level (17x a 64 KB string's time; now 6x to 9x).
+  const sameSize = parseJson(`["${'a'.repeat(64_000)}"]`);
+  assert.ok(sameSize.ok);
+  const perLevel = leastMs(() => canonicalJson(big)) / leastMs(() => canonicalJson(sameSize.value));
+  assert.ok(perLevel < 12, `${perLevel.toFixed(1)}x a 64 KB string`);
 });

@@ -79,7 +79,11 @@ test('deep nesting fails cleanly instead of overflowing the stack', () => {
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);
   const r = parseJson(deep);
   assert.equal(r.ok, false);
-  assert.equal(!r.ok && r.error, 'nesting too deep');
+  assert.equal(!r.ok && r.error, 'nested deeper than 64 levels');
+  assert.equal(!r.ok && r.at, 64);
+  assert.ok(parseJson('['.repeat(64) + ']'.repeat(64)).ok, '64 levels are allowed');
+  const three = parseJson('[[[[]]]]', { maxDepth: 3 });
+  assert.equal(!three.ok && three.error, 'nested deeper than 3 levels');
 });
 
 test('parseMembers finds the same member texts as parseJson, blanks and escapes included (property)', () => {
@@ -115,8 +119,44 @@ test('parseMembers accepts and rejects what parseJson does, depth limit included
 
 test('parseMembers: deep nesting and huge payloads fail or pass cleanly', () => {
   const deep = `{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nesting too deep', at: 5 });
+  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nested deeper than 64 levels', at: 5 });
   const big = `{"d":"${'x'.repeat(1_000_000)}","e":1}`;
   const r = parseMembers(big);
   assert.ok(r.ok && r.raw?.get('e') === '1' && r.raw.get('d')?.length === 1_000_002);
+});
+
+test('numbers: an exact integer is its value, anything else its lexeme, as the grammar reads them (property)', () => {
+  const lexeme = fc
+    .tuple(
+      fc.boolean(),
+      fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^\d{0,40}$/)).map(([d, r]) => `${d}${r}`)),
+      fc.option(fc.stringMatching(/^\d{1,20}$/), { nil: undefined }),
+      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{1,4}$/)).map((p) => p.join('')), { nil: undefined }),
+    )
+    .map(([minus, int, frac, exp]) => `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp ?? ''}`);
+  fc.assert(
+    fc.property(lexeme, fc.constantFrom('', ' ', ']'), (text, after) => {
+      const r = parseJson(`[${text}${after === ']' ? '' : after}]`);
+      assert.ok(r.ok && Array.isArray(r.value), text);
+      const v = r.value[0];
+      const exact = /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text));
+      if (exact) assert.ok(Object.is(v, Number(text)), `${text} → ${String(v)}`);
+      else assert.ok(v instanceof JsonNumber && v.lexeme === text && v.isInteger === /^-?\d+$/.test(text), text);
+    }),
+    { numRuns: 3000 },
+  );
+  // A fraction or exponent without digits ends the number; what follows fails as the next token.
+  for (const text of ['1.', '1.e5', '1e', '1e+', '-', '-a', '01', '.5', '1.5e']) assert.equal(parseJson(text).ok, false, text);
+  assert.deepEqual(parseJson('1.x'), { ok: false, error: 'unexpected trailing text', at: 1 });
+  assert.deepEqual(parseJson('[-]'), { ok: false, error: 'unexpected character', at: 1 });
+});
+
+test('unicode escapes in either case, and bad ones rejected where they start', () => {
+  const text = '"\\u00E9\\u00e9\\uD83D\\ude00\\u0041\\uFfFf"';
+  const r = parseJson(text);
+  assert.ok(r.ok && r.value === JSON.parse(text));
+  for (const bad of ['"\\u00g9"', '"\\u00"', '"\\u', '"\\u-123"', '"\\u 123"']) {
+    const f = parseJson(bad);
+    assert.deepEqual(f, { ok: false, error: 'bad unicode escape', at: 3 }, bad);
+  }
 });

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { JsonNumber, isJsonObject, parseJson, type JsonValue } from '../../wire/json.js';
+import { JsonNumber, isJsonObject, parseJson, tooDeep, type JsonValue } from '../../wire/json.js';
 
 /** The `code` of every error frame, so clients need not parse the text. */
 export const BindingErrorCode = {
@@ -81,6 +81,7 @@ export function parseEvent(event: string): EventParts {
 /** Decodes one text frame. Never throws. */
 export function decodeBinding(frame: string): BindingCommand {
   const parsed = parseJson(frame);
+  if (!parsed.ok && parsed.error === tooDeep()) return badFrame(`JSON nested deeper than 64 levels (at character ${parsed.at})`);
   if (!parsed.ok) return badFrame(`Invalid JSON: ${parsed.error} at character ${parsed.at}`);
   const msg = parsed.value;
   if (!isJsonObject(msg)) return badFrame('A message must be a JSON object: {"event": "<stream>.<action>", "data": {…}}');
@@ -94,15 +95,21 @@ export function decodeBinding(frame: string): BindingCommand {
 
 /**
  * The data as model code expects it: exact-number wrappers become numbers (the parser keeps `1.5` and integers
- * beyond 2^53 as {@link JsonNumber}; fields take JS numbers).
+ * beyond 2^53 as {@link JsonNumber}; fields take JS numbers). In place: the parsed value is the decoder's own, and
+ * a copy built every object again (a second 7,000-key object for a 64 KB frame of keys).
  */
 function plain(value: JsonValue): unknown {
   if (value instanceof JsonNumber) return value.value;
-  if (Array.isArray(value)) return value.map(plain);
-  if (isJsonObject(value)) {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const [key, v] of Object.entries(value)) out[key] = plain(v);
-    return out;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as JsonValue;
+      if (typeof v === 'object' && v !== null) value[i] = plain(v) as JsonValue;
+    }
+  } else if (isJsonObject(value)) {
+    for (const key in value) {
+      const v = value[key] as JsonValue;
+      if (typeof v === 'object' && v !== null) value[key] = plain(v) as JsonValue;
+    }
   }
   return value;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson } from '../../wire/canonical.js';
-import { JsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../wire/json.js';
+import { JsonNumber, isJsonObject, parseJson, tooDeep, type JsonObject, type JsonValue } from '../../wire/json.js';
 
 /** A decoded client frame: a request to dispatch, or an error reply to send. */
 export type RohrpostCommand =
@@ -17,6 +17,8 @@ export type RohrpostCommand =
 export const RohrpostError = {
   Empty: 'Received empty message.',
   NotObject: 'Expected a JSON object as message.',
+  /** roomcast: arrays and objects nested deeper than 64 levels (rohrpost's json.loads read up to Python's recursion limit). */
+  TooDeep: 'Message nested deeper than 64 levels.',
   NoType: "Missing required field 'type'.",
   NoId: "Missing required field 'id'.",
   /** roomcast: rohrpost crashed the connection on an object or array `type`. */
@@ -31,6 +33,7 @@ export const RohrpostError = {
 export function decodeRohrpost(frame: string): RohrpostCommand {
   if (frame === '') return { kind: 'error', reply: renderReply({ error: RohrpostError.Empty }) };
   const parsed = parseJson(frame);
+  if (!parsed.ok && parsed.error === tooDeep()) return { kind: 'error', reply: renderReply({ error: RohrpostError.TooDeep }) };
   if (!parsed.ok) {
     const error = `Could not decode JSON message. Error: ${PYTHON_JSON_ERRORS[parsed.error] ?? parsed.error}: ${position(frame, parsed.at)}`;
     return { kind: 'error', reply: renderReply({ error }) };
@@ -140,13 +143,16 @@ const PYTHON_JSON_ERRORS: Readonly<Record<string, string>> = {
   'control character in string': 'Invalid control character at',
   'bad escape': 'Invalid \\escape',
   'bad unicode escape': 'Invalid \\uXXXX escape',
-  'nesting too deep': 'Nesting too deep',
 };
 
 /** Python json's position text: `line L column C (char N)`. */
 function position(text: string, at: number): string {
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - before.lastIndexOf('\n');
-  return `line ${line} column ${column} (char ${at})`;
+  // Counted with indexOf: splitting the text made a string per line (32,000 for a 64 KB frame of newlines).
+  let line = 1;
+  let lastNewline = -1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lastNewline = i;
+  }
+  return `line ${line} column ${at - lastNewline} (char ${at})`;
 }

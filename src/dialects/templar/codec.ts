@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson } from '../../wire/canonical.js';
-import { isJsonObject, JsonNumber, parseJson, type JsonValue } from '../../wire/json.js';
+import { isJsonObject, JsonNumber, parseJson, tooDeep, type JsonValue } from '../../wire/json.js';
 import { toRoom, type Room } from '../../rooms/room.js';
 
 /** Every error string the templar dialect sends. The first five are high-templar's own. */
@@ -16,6 +16,8 @@ export const TemplarError = {
   NoRequestId: 'no-request-id',
   RoomNotFound: 'room-not-found',
   NotSubscribed: 'not-subscribed',
+  /** roomcast: JSON nested deeper than 64 levels (arrays and objects); high-templar read any depth. */
+  TooDeep: 'nested-deeper-than-64-levels',
   /** roomcast: `room` missing, not an object, or holding a number JSON cannot carry. */
   InvalidRoom: 'invalid-room',
   /** roomcast: `requestId` is an object or an array. */
@@ -50,7 +52,7 @@ const specific = (error: TemplarErrorCode): TemplarCommand => ({ kind: 'error', 
 export function decodeTemplar(frame: string): TemplarCommand {
   if (frame === 'ping') return { kind: 'ping' };
   const parsed = parseJson(frame);
-  if (!parsed.ok) return generic(TemplarError.NonJson);
+  if (!parsed.ok) return generic(parsed.error === tooDeep() ? TemplarError.TooDeep : TemplarError.NonJson);
   const msg = parsed.value;
   if (!isJsonObject(msg)) return generic(TemplarError.TypeNotAllowed);
   switch (msg.type) {

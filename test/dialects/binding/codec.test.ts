@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { renderChange } from '../../../src/dialects/binding/change.js';
 import { BindingErrorCode, decodeBinding, parseEvent, renderError, renderReply } from '../../../src/dialects/binding/codec.js';
 import type { ChangeWire } from '../../../src/models/changes.js';
+import { BINDING, costRatio, growth, LINEAR } from '../../helpers/hostile.js';
 
 const request = (frame: string) => {
   const cmd = decodeBinding(frame);
@@ -48,6 +49,8 @@ test('data must be an object or an array, else it is {} (as channels-binding doe
 
 test('frames that are not a request get {"error", "code"} without an event', () => {
   assert.deepEqual(errorOf('geen json'), { error: 'Invalid JSON: unexpected character at character 0', code: 'bad-frame' });
+  assert.deepEqual(errorOf(`{"event":"a.b","data":${'['.repeat(64)}${']'.repeat(64)}}`), { error: 'JSON nested deeper than 64 levels (at character 85)', code: 'bad-frame' });
+  assert.equal(decodeBinding(`{"event":"a.b","data":${'['.repeat(63)}${']'.repeat(63)}}`).kind, 'request');
   assert.deepEqual(errorOf(''), { error: 'Invalid JSON: unexpected end of input at character 0', code: 'bad-frame' });
   assert.deepEqual(errorOf('[1]'), { error: 'A message must be a JSON object: {"event": "<stream>.<action>", "data": {…}}', code: 'bad-frame' });
   assert.deepEqual(errorOf('{"data": {}}'), { error: "Missing required field 'event'", code: 'bad-frame' });
@@ -112,4 +115,14 @@ test('property: events round-trip (stream, action, hash) and replies echo them b
     }),
     { numRuns: 1000 },
   );
+});
+
+test('hostile frames cost at most 3x a benign frame of the same size and time linear in it; value-dense ones stay within their bounds (issue 13)', () => {
+  for (const kind of BINDING.hostile) {
+    const ratio = costRatio(kind, BINDING.benign, decodeBinding);
+    assert.ok(ratio <= (kind.dense ?? 3), `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+    if (kind.dense !== undefined) continue;
+    const grew = growth(kind, decodeBinding);
+    assert.ok(grew < LINEAR, `${kind.name}: 8x the size took ${grew.toFixed(1)}x the time`);
+  }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeRohrpost, renderErrorMessage, renderPong, renderPush, renderReply, RohrpostError } from '../../../src/dialects/rohrpost/codec.js';
 import { isJsonObject, parseJson } from '../../../src/wire/json.js';
+import { costRatio, growth, LINEAR, ROHRPOST } from '../../helpers/hostile.js';
 
 const errorOf = (frame: string): unknown => {
   const cmd = decodeRohrpost(frame);
@@ -13,6 +14,8 @@ const errorOf = (frame: string): unknown => {
 test("rohrpost's checks, in its order, with its strings", () => {
   assert.deepEqual(errorOf(''), { error: 'Received empty message.' });
   assert.deepEqual(errorOf('geen json'), { error: 'Could not decode JSON message. Error: Expecting value: line 1 column 1 (char 0)' });
+  assert.deepEqual(errorOf(`{"type":"ping","id":1,"data":${'['.repeat(64)}${']'.repeat(64)}}`), { error: 'Message nested deeper than 64 levels.' });
+  assert.equal(decodeRohrpost(`{"type":"ping","id":1,"data":${'['.repeat(63)}${']'.repeat(63)}}`).kind, 'request');
   assert.deepEqual(errorOf('[1]'), { error: RohrpostError.NotObject });
   assert.deepEqual(errorOf('{"id": 1}'), { error: "Missing required field 'type'." });
   assert.deepEqual(errorOf('{"data": 1}'), { error: "Missing required field 'type'." });
@@ -84,4 +87,22 @@ test('the decoder never throws and every error reply is a JSON object (property)
 test('JSON errors read as Python json reports them', () => {
   assert.deepEqual(errorOf('{"type": "x" "id": 1}'), { error: "Could not decode JSON message. Error: Expecting ',' delimiter: line 1 column 14 (char 13)" });
   assert.deepEqual(errorOf('{"a":1} x'), { error: 'Could not decode JSON message. Error: Extra data: line 1 column 9 (char 8)' });
+  // Python's positions: lines counted from 1, the column from the last newline before the error.
+  assert.deepEqual(errorOf('{\n"a":\n\n x}'), { error: 'Could not decode JSON message. Error: Expecting value: line 4 column 2 (char 9)' });
+  assert.deepEqual(errorOf('\n'), { error: 'Could not decode JSON message. Error: Expecting value: line 2 column 1 (char 1)' });
+});
+
+test('hostile frames cost at most 3x a benign frame of the same size and time linear in it; value-dense ones stay within their bounds (issue 13)', () => {
+  // A ping's reply is part of its cost: the id and the data are echoed.
+  const handle = (frame: string): unknown => {
+    const cmd = decodeRohrpost(frame);
+    return cmd.kind === 'request' ? renderPong(cmd.request, cmd.id) : cmd.reply;
+  };
+  for (const kind of ROHRPOST.hostile) {
+    const ratio = costRatio(kind, ROHRPOST.benign, handle);
+    assert.ok(ratio <= (kind.dense ?? 3), `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+    if (kind.dense !== undefined) continue;
+    const grew = growth(kind, handle);
+    assert.ok(grew < LINEAR, `${kind.name}: 8x the size took ${grew.toFixed(1)}x the time`);
+  }
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { decodeTemplar, naiveLocalIso, renderError, renderGreeting, TemplarError } from '../../../src/dialects/templar/codec.js';
 import { toRoom } from '../../../src/rooms/room.js';
 import { parseJson } from '../../../src/wire/json.js';
+import { costRatio, growth, LINEAR, TEMPLAR } from '../../helpers/hostile.js';
 
 const decode = (frame: unknown): ReturnType<typeof decodeTemplar> =>
   decodeTemplar(typeof frame === 'string' ? frame : JSON.stringify(frame));
@@ -15,6 +16,10 @@ test('ping is the raw text ping only', () => {
 
 test('non-JSON and typeless frames get the generic errors', () => {
   assert.deepEqual(decode('geen json'), { kind: 'error', error: TemplarError.NonJson, generic: true });
+  // Valid JSON too deep for roomcast says so, not that it is not JSON.
+  const deep = (n: number): string => `{"type":"unsubscribe","requestId":1,"x":${'['.repeat(n)}${']'.repeat(n)}}`;
+  assert.deepEqual(decode(deep(64)), { kind: 'error', error: 'nested-deeper-than-64-levels', generic: true });
+  assert.deepEqual(decode(deep(63)), { kind: 'unsubscribe', requestId: '1' });
   assert.deepEqual(decode({ type: 'foobar' }), { kind: 'error', error: TemplarError.TypeNotAllowed, generic: true });
   assert.deepEqual(decode({}), { kind: 'error', error: TemplarError.TypeNotAllowed, generic: true });
   // high-templar crashed on these; we answer.
@@ -74,4 +79,14 @@ test('replies are byte-exact', () => {
 
 test('online_since is naive local ISO with microseconds', () => {
   assert.match(naiveLocalIso(new Date()), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+});
+
+test('hostile frames cost at most 3x a benign frame of the same size and time linear in it; value-dense ones stay within their bounds (issue 13)', () => {
+  for (const kind of TEMPLAR.hostile) {
+    const ratio = costRatio(kind, TEMPLAR.benign, decodeTemplar);
+    assert.ok(ratio <= (kind.dense ?? 3), `${kind.name}: ${ratio.toFixed(1)}x the benign frame's time`);
+    if (kind.dense !== undefined) continue;
+    const grew = growth(kind, decodeTemplar);
+    assert.ok(grew < LINEAR, `${kind.name}: 8x the size took ${grew.toFixed(1)}x the time`);
+  }
 });
