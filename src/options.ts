@@ -93,6 +93,13 @@ export interface ServerOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   /** Close a connection that sent nothing for this long; `0` never. @default 300000 (high-templar's 300 s) */
   readonly idleTimeoutMs?: number;
+  /**
+   * How long a client may take to send a request head (an HTTP request's or a WebSocket upgrade's), counted from
+   * when it connected or began its next request; past that it gets 408 and the connection is closed, within a
+   * tenth of this or a second, whichever is less. Bounds half-open clients (slowloris); at most
+   * {@link HEADERS_TIMEOUT_LIMIT}; `0` never. @default 10000
+   */
+  readonly headersTimeoutMs?: number;
   /** On shutdown, how long clients and in-flight triggers get before sockets are destroyed. @default 5000 */
   readonly shutdownGraceMs?: number;
   /** Where roomcast logs. @default silent */
@@ -101,10 +108,13 @@ export interface ServerOptions {
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
-/** Defaults of {@link ServerOptions}. */
 /** The highest `maxFrameBytes` accepted: one message is held whole in memory before it is handled. */
 export const MAX_FRAME_BYTES_LIMIT = 64 * 1024 * 1024;
 
+/** The highest `headersTimeoutMs` accepted (the longest timer delay, about 24.8 days). */
+export const HEADERS_TIMEOUT_LIMIT = 2 ** 31 - 1;
+
+/** Defaults of {@link ServerOptions}. */
 export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',
@@ -118,5 +128,6 @@ export const DEFAULTS = {
   queuePolicy: 'close',
   rateLimit: { perSecond: 100, burst: 2000 },
   idleTimeoutMs: 300_000,
+  headersTimeoutMs: 10_000,
   shutdownGraceMs: 5000,
 } as const;

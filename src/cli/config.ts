@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
-import { MAX_FRAME_BYTES_LIMIT } from '../options.js';
+import { HEADERS_TIMEOUT_LIMIT, MAX_FRAME_BYTES_LIMIT } from '../options.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 
 /** A setting's value after parsing. */
@@ -176,6 +176,10 @@ function validate(s: Map<string, Value>, problems: string[]): void {
   const maxFrame = s.get('max-frame-bytes');
   if (typeof maxFrame === 'number' && (maxFrame < 125 || maxFrame > MAX_FRAME_BYTES_LIMIT)) {
     problems.push(`--max-frame-bytes: ${maxFrame} is not between 125 and ${MAX_FRAME_BYTES_LIMIT}`);
+  }
+  const headersTimeout = s.get('headers-timeout');
+  if (typeof headersTimeout === 'number' && headersTimeout > HEADERS_TIMEOUT_LIMIT) {
+    problems.push(`--headers-timeout: ${headersTimeout} is more than ${HEADERS_TIMEOUT_LIMIT} ms`);
   }
 }
 

@@ -44,6 +44,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'trigger-allow-loopback', type: 'bool', help: 'accept unauthenticated triggers from 127.0.0.0/8 and ::1' },
   { name: 'allow-origin', type: 'list', arg: 'ORIGIN', help: 'browser origin allowed to connect: exact, *, or https://*.example.com (repeatable; default any)' },
   { name: 'idle-timeout', type: 'int', arg: 'SECONDS', default: '300', help: 'close connections silent this long (0 never)' },
+  { name: 'headers-timeout', type: 'int', arg: 'MS', default: '10000', help: 'a client that has not sent a whole request head (HTTP or WebSocket upgrade) this long after connecting or starting a request gets 408 and is disconnected (0 never)' },
   { name: 'max-frame-bytes', type: 'int', arg: 'N', default: '65536', help: 'largest client frame; larger closes with 1009' },
   { name: 'max-queue-bytes', type: 'int', arg: 'N', default: '1048576', help: 'bytes queued for a client before it is closed as a slow consumer (4008)' },
   { name: 'queue-policy', type: 'string', arg: 'POLICY', default: 'close', help: 'when a client\'s queue is full: close (4008) or drop-oldest (its oldest fan-out frames)' },

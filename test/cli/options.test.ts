@@ -1,0 +1,55 @@
+/**
+ * From CLI settings to server options: `--headers-timeout`, checked, mapped, and honoured by a real `roomcast`
+ * process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect as netConnect } from 'node:net';
+import { resolveSettings } from '../../src/cli/config.js';
+import { toServerOptions } from '../../src/cli/options.js';
+import { silentLogger } from '../../src/log.js';
+import { listening, run } from '../helpers/cli.js';
+
+const noFile = (): string => {
+  throw new Error('ENOENT: no such file');
+};
+
+test('--headers-timeout: milliseconds from 0 to 2^31-1, from a flag or ROOMCAST_HEADERS_TIMEOUT, passed on as headersTimeoutMs', () => {
+  const flag = resolveSettings({ argv: ['--headers-timeout', '2500'], env: {}, readFile: noFile });
+  assert.ok(flag.ok, JSON.stringify(flag));
+  assert.equal(toServerOptions(flag.settings, silentLogger).headersTimeoutMs, 2500);
+  const env = resolveSettings({ argv: [], env: { ROOMCAST_HEADERS_TIMEOUT: '0' }, readFile: noFile });
+  assert.ok(env.ok, JSON.stringify(env));
+  assert.equal(toServerOptions(env.settings, silentLogger).headersTimeoutMs, 0);
+  const unset = resolveSettings({ argv: [], env: {}, readFile: noFile });
+  assert.ok(unset.ok);
+  assert.equal(toServerOptions(unset.settings, silentLogger).headersTimeoutMs, undefined, 'the server default applies');
+  assert.ok(resolveSettings({ argv: ['--headers-timeout', String(2 ** 31 - 1)], env: {}, readFile: noFile }).ok);
+  const bad = resolveSettings({ argv: ['--headers-timeout', String(2 ** 31)], env: {}, readFile: noFile });
+  assert.deepEqual(bad.ok ? [] : bad.problems, [`--headers-timeout: ${2 ** 31} is more than ${2 ** 31 - 1} ms`]);
+  const text = resolveSettings({ argv: ['--headers-timeout', '5s'], env: {}, readFile: noFile });
+  assert.deepEqual(text.ok ? [] : text.problems, ['--headers-timeout: expected a whole number ≥ 0, got "5s"']);
+});
+
+test('roomcast serve --headers-timeout 300: a client that never finishes its request head gets 408 and is disconnected; others are served', async () => {
+  const p = run(['serve', '--port', '0', '--allow-anonymous', '--headers-timeout', '300']);
+  try {
+    const url = await listening(p);
+    const { port } = new URL(url);
+    const socket = netConnect({ port: Number(port), host: '127.0.0.1' });
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const opened = Date.now();
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
+    socket.destroy();
+    assert.ok(ms >= 250 && ms < 3000, `closed after ${ms} ms`);
+    assert.match(received, /^HTTP\/1\.1 408 /);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  } finally {
+    p.child.kill('SIGKILL');
+    await p.exit;
+  }
+});
