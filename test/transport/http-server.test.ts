@@ -120,6 +120,24 @@ test('while half-open clients are cut off, clients that finish in time, keep-ali
   });
 });
 
+test('an upgrade whose head is complete is not cut off while its authentication takes longer than the header deadline', async () => {
+  const slowBackend = await startBackend({ body: { allowed_rooms: [] }, delayMs: DEADLINE * 2 });
+  const rc = await start({ bootstrap: { apiUrl: slowBackend.apiUrl }, headersTimeoutMs: DEADLINE });
+  try {
+    const opened = Date.now();
+    const ws = await rawConnect(rc.port);
+    try {
+      assert.ok(Date.now() - opened >= DEADLINE * 2 - 50, 'the backend answered after the deadline');
+      assert.equal(JSON.parse((await ws.nextFrame()).payload.toString()).is_authorized, true);
+    } finally {
+      ws.destroy();
+    }
+  } finally {
+    await rc.close();
+    await slowBackend.close();
+  }
+});
+
 test(`the header deadline defaults to ${DEFAULTS.headersTimeoutMs} ms, checked every second; 0 turns it off`, async () => {
   assert.equal(DEFAULTS.headersTimeoutMs, 10_000);
   await withServer(undefined, async (rc) => {
