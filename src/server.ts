@@ -20,7 +20,7 @@ import { createStats } from './core/stats.js';
 import type { ServerView } from './dialects/dialect.js';
 import { createMemoryLayer } from './layers/memory.js';
 import { silentLogger } from './log.js';
-import { DEFAULTS, HEADERS_TIMEOUT_LIMIT, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from './options.js';
+import { DEFAULTS, MAX_FRAME_BYTES_LIMIT, type ServerOptions } from './options.js';
 import { roomGroup, roomOf, type Room } from './rooms/room.js';
 import type { RoomcastServer } from './server/api.js';
 import { connectionLimits, serverAuth, serverDialects } from './server/defaults.js';
@@ -38,7 +38,7 @@ import { createOpenHandler } from './transport/open.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
 import { createTriggerEndpoint } from './transport/trigger-endpoint.js';
-import { triggerFirst } from './transport/http-server.js';
+import { httpDeadlines, triggerFirst } from './transport/http-server.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 
 export type { RoomcastServer, ServerAddress } from './server/api.js';
@@ -49,10 +49,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 125 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
     throw new RangeError(`maxFrameBytes must be an integer from 125 to ${MAX_FRAME_BYTES_LIMIT}, got ${maxFrameBytes}`);
   }
-  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
-  if (!Number.isInteger(headersTimeoutMs) || headersTimeoutMs < 0 || headersTimeoutMs > HEADERS_TIMEOUT_LIMIT) {
-    throw new RangeError(`headersTimeoutMs must be an integer from 0 to ${HEADERS_TIMEOUT_LIMIT}, got ${headersTimeoutMs}`);
-  }
+  const deadlines = httpDeadlines(options);
   const logger = options.logger ?? silentLogger;
   const layer = options.layer ?? createMemoryLayer();
   const nodeId = layer.nodeId;
@@ -94,7 +91,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     inflight,
     logger,
   });
-  const app = Fastify({ logger: false, forceCloseConnections: 'idle', serverFactory: triggerFirst(trigger, headersTimeoutMs) });
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', serverFactory: triggerFirst(trigger, deadlines) });
   const auth = serverAuth(options, logger);
   app.server.on(
     'upgrade',

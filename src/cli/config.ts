@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
-import { HEADERS_TIMEOUT_LIMIT, MAX_FRAME_BYTES_LIMIT } from '../options.js';
+import { DEFAULTS, MAX_FRAME_BYTES_LIMIT, TIMEOUT_LIMIT } from '../options.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 
 /** A setting's value after parsing. */
@@ -178,8 +178,17 @@ function validate(s: Map<string, Value>, problems: string[]): void {
     problems.push(`--max-frame-bytes: ${maxFrame} is not between 125 and ${MAX_FRAME_BYTES_LIMIT}`);
   }
   const headersTimeout = s.get('headers-timeout');
-  if (typeof headersTimeout === 'number' && headersTimeout > HEADERS_TIMEOUT_LIMIT) {
-    problems.push(`--headers-timeout: ${headersTimeout} is more than ${HEADERS_TIMEOUT_LIMIT} ms`);
+  if (typeof headersTimeout === 'number' && headersTimeout > TIMEOUT_LIMIT) {
+    problems.push(`--headers-timeout: ${headersTimeout} is more than ${TIMEOUT_LIMIT} ms`);
+  }
+  const requestTimeout = s.get('request-timeout');
+  if (typeof requestTimeout === 'number' && requestTimeout > TIMEOUT_LIMIT) {
+    problems.push(`--request-timeout: ${requestTimeout} is more than ${TIMEOUT_LIMIT} ms`);
+  }
+  // As createServer checks it: the whole request cannot be due before its head.
+  const headersDeadline = typeof headersTimeout === 'number' ? headersTimeout : DEFAULTS.headersTimeoutMs;
+  if (typeof requestTimeout === 'number' && requestTimeout > 0 && requestTimeout < headersDeadline) {
+    problems.push(`--request-timeout: ${requestTimeout} is less than --headers-timeout (${headersDeadline} ms); 0 turns it off`);
   }
 }
 

@@ -52,6 +52,7 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     allowOrigins: list('allow-origin'),
     idleTimeoutMs: idle === undefined ? undefined : idle * 1000,
     headersTimeoutMs: int('headers-timeout'),
+    requestTimeoutMs: int('request-timeout'),
     maxFrameBytes: int('max-frame-bytes'),
     maxQueueBytes: int('max-queue-bytes'),
     queuePolicy: str('queue-policy') as ServerOptions['queuePolicy'],

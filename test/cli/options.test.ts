@@ -1,6 +1,6 @@
 /**
- * From CLI settings to server options: `--headers-timeout`, checked, mapped, and honoured by a real `roomcast`
- * process.
+ * From CLI settings to server options: `--headers-timeout` and `--request-timeout`, checked, mapped, and
+ * honoured by a real `roomcast` process.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +46,54 @@ test('roomcast serve --headers-timeout 300: a client that never finishes its req
     const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
     socket.destroy();
     assert.ok(ms >= 250 && ms < 3000, `closed after ${ms} ms`);
+    assert.match(received, /^HTTP\/1\.1 408 /);
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+  } finally {
+    p.child.kill('SIGKILL');
+    await p.exit;
+  }
+});
+
+test('--request-timeout: milliseconds, 0 or at least --headers-timeout (10000 unless given), from a flag or ROOMCAST_REQUEST_TIMEOUT, passed on as requestTimeoutMs', () => {
+  const resolve = (argv: string[], env: Record<string, string> = {}) => resolveSettings({ argv, env, readFile: noFile });
+  const flag = resolve(['--request-timeout', '45000']);
+  assert.ok(flag.ok, JSON.stringify(flag));
+  assert.equal(toServerOptions(flag.settings, silentLogger).requestTimeoutMs, 45_000);
+  const env = resolve([], { ROOMCAST_REQUEST_TIMEOUT: '0' });
+  assert.ok(env.ok, JSON.stringify(env));
+  assert.equal(toServerOptions(env.settings, silentLogger).requestTimeoutMs, 0);
+  const unset = resolve([]);
+  assert.ok(unset.ok);
+  assert.equal(toServerOptions(unset.settings, silentLogger).requestTimeoutMs, undefined, 'the server default applies');
+  assert.ok(resolve(['--request-timeout', '300', '--headers-timeout', '300']).ok);
+  assert.ok(resolve(['--request-timeout', '300', '--headers-timeout', '0']).ok);
+  const problems = (argv: string[]): readonly string[] => {
+    const r = resolve(argv);
+    return r.ok ? [] : r.problems;
+  };
+  assert.deepEqual(problems(['--request-timeout', '5000']), ['--request-timeout: 5000 is less than --headers-timeout (10000 ms); 0 turns it off']);
+  assert.deepEqual(problems(['--request-timeout', '299', '--headers-timeout', '300']), ['--request-timeout: 299 is less than --headers-timeout (300 ms); 0 turns it off']);
+  assert.deepEqual(problems(['--request-timeout', String(2 ** 31)]), [`--request-timeout: ${2 ** 31} is more than ${2 ** 31 - 1} ms`]);
+  assert.deepEqual(problems(['--request-timeout', '30s']), ['--request-timeout: expected a whole number ≥ 0, got "30s"']);
+});
+
+test('roomcast serve --headers-timeout 100 --request-timeout 400: a trigger whose body trickles in gets 408 and is disconnected; others are served', async () => {
+  const p = run(['serve', '--port', '0', '--allow-anonymous', '--trigger-allow-loopback', '--headers-timeout', '100', '--request-timeout', '400']);
+  try {
+    const url = await listening(p);
+    const { port } = new URL(url);
+    const socket = netConnect({ port: Number(port), host: '127.0.0.1' });
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const opened = Date.now();
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
+    socket.write('POST /trigger/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
+    const trickle = setInterval(() => socket.write(' '), 50);
+    const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
+    clearInterval(trickle);
+    socket.destroy();
+    assert.ok(ms >= 350 && ms < 3000, `closed after ${ms} ms`);
     assert.match(received, /^HTTP\/1\.1 408 /);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   } finally {

@@ -6,13 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as netConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createServer } from '../../src/server.js';
-import { DEFAULTS, HEADERS_TIMEOUT_LIMIT } from '../../src/options.js';
-import { headersCheckInterval } from '../../src/transport/http-server.js';
+import { DEFAULTS, TIMEOUT_LIMIT } from '../../src/options.js';
+import { deadlineCheckInterval } from '../../src/transport/http-server.js';
 import { startBackend, type StubBackend } from '../helpers/backend.js';
 import { rawConnect, OP } from '../helpers/raw-ws.js';
 import { start, type Running } from '../helpers/server.js';
+import { tcpClient as client, within, type TcpClient as Client } from '../helpers/tcp.js';
 
 let backend: StubBackend;
 before(async () => {
@@ -31,42 +32,6 @@ async function withServer(headersTimeoutMs: number | undefined, fn: (rc: Running
   }
 }
 
-interface Client {
-  readonly socket: Socket;
-  /** Everything the server sent. */
-  received(): string;
-  /** Resolves with the milliseconds from connect to the server closing the connection. */
-  readonly closedAfter: Promise<number>;
-}
-
-/** Connects (kept in `sockets` for cleanup) and writes each of `pieces`, `gapMs` apart. */
-async function client(port: number, sockets: Socket[], pieces: readonly string[] = [], gapMs = 0): Promise<Client> {
-  const socket = netConnect({ port, host: '127.0.0.1' });
-  sockets.push(socket);
-  socket.on('error', () => {});
-  let text = '';
-  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  const opened = Date.now();
-  const closedAfter = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
-  void (async () => {
-    for (const [i, piece] of pieces.entries()) {
-      if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
-      if (!socket.destroyed) socket.write(piece);
-    }
-  })();
-  return { socket, received: () => text, closedAfter };
-}
-
-/** `promise`, or a rejection after `ms`. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
 const DEADLINE = 400;
 
 test('a client that sends nothing, or never finishes its request line or head (HTTP or upgrade), gets 408 and is closed soon after the header deadline', async () => {
@@ -81,7 +46,7 @@ test('a client that sends nothing, or never finishes its request line or head (H
       'a partial upgrade': [`GET /ws/ HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n`],
     };
     const clients = await Promise.all(Object.values(cases).map((pieces) => client(rc.port, sockets, pieces, 100)));
-    const late = DEADLINE + headersCheckInterval(DEADLINE);
+    const late = DEADLINE + deadlineCheckInterval(DEADLINE, DEFAULTS.requestTimeoutMs);
     for (const [i, name] of Object.keys(cases).entries()) {
       const c = clients[i] as Client;
       // Generous slack above the deadline and the check's interval for a loaded machine; node's own default (60 s,
@@ -103,7 +68,7 @@ test('while half-open clients are cut off, clients that finish in time, keep-ali
     const slow = await client(rc.port, sockets, ['GET /healthz HTTP/1.1\r\n', `Host: 127.0.0.1:${rc.port}\r\n`, 'Connection: close\r\n\r\n'], DEADLINE / 4);
     const keepAlive = await client(rc.port, sockets, [get]);
     const stuck = await client(rc.port, sockets, ['GET /heal']);
-    await within(stuck.closedAfter, DEADLINE + headersCheckInterval(DEADLINE) + 2000, 'the half-open client');
+    await within(stuck.closedAfter, DEADLINE + deadlineCheckInterval(DEADLINE, DEFAULTS.requestTimeoutMs) + 2000, 'the half-open client');
     assert.match(slow.received(), /^HTTP\/1\.1 200 /);
     // The keep-alive client asked once and was idle since, past the deadline: its connection is open and answers.
     assert.match(keepAlive.received(), /^HTTP\/1\.1 200 /);
@@ -142,7 +107,7 @@ test(`the header deadline defaults to ${DEFAULTS.headersTimeoutMs} ms, checked e
   assert.equal(DEFAULTS.headersTimeoutMs, 10_000);
   await withServer(undefined, async (rc) => {
     assert.equal(rc.server.http.server.headersTimeout, 10_000);
-    assert.equal(headersCheckInterval(10_000), 1000);
+    assert.equal(deadlineCheckInterval(10_000, DEFAULTS.requestTimeoutMs), 1000);
   });
   await withServer(0, async (rc, sockets) => {
     assert.equal(rc.server.http.server.headersTimeout, 0);
@@ -153,7 +118,7 @@ test(`the header deadline defaults to ${DEFAULTS.headersTimeoutMs} ms, checked e
 });
 
 test('createServer refuses a headersTimeoutMs that is not a whole number of milliseconds from 0 to the limit', () => {
-  for (const headersTimeoutMs of [-1, 1.5, Number.NaN, HEADERS_TIMEOUT_LIMIT + 1]) {
+  for (const headersTimeoutMs of [-1, 1.5, Number.NaN, TIMEOUT_LIMIT + 1]) {
     assert.throws(() => createServer({ headersTimeoutMs }), RangeError, String(headersTimeoutMs));
   }
 });
