@@ -93,6 +93,22 @@ export interface ServerOptions {
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   /** Close a connection that sent nothing for this long; `0` never. @default 300000 (high-templar's 300 s) */
   readonly idleTimeoutMs?: number;
+  /**
+   * How long a client may take to send a request head (an HTTP request's or a WebSocket upgrade's), counted from
+   * when it connected or began its next request; past that it gets 408 and the connection is closed, within a
+   * tenth of this or a second, whichever is less. Bounds half-open clients (slowloris); at most
+   * {@link TIMEOUT_LIMIT}; `0` never (heads are then bounded by `requestTimeoutMs` alone). @default 10000
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, head and body, counted as `headersTimeoutMs` is; past
+   * that it gets 408 and the connection is closed, checked as often. Bounds bodies that trickle in (a trigger, a
+   * REST write). Only the request's arrival is timed: a handler that takes longer once the request is in, a
+   * keep-alive connection between requests (closed after fastify's 72 s idle timeout) and an upgraded WebSocket
+   * are not affected. `0` never, else at least `headersTimeoutMs` (when that is not `0`); at most
+   * {@link TIMEOUT_LIMIT}. @default 30000, or `headersTimeoutMs` when that is longer
+   */
+  readonly requestTimeoutMs?: number;
   /** On shutdown, how long clients and in-flight triggers get before sockets are destroyed. @default 5000 */
   readonly shutdownGraceMs?: number;
   /** Where roomcast logs. @default silent */
@@ -101,10 +117,13 @@ export interface ServerOptions {
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
-/** Defaults of {@link ServerOptions}. */
 /** The highest `maxFrameBytes` accepted: one message is held whole in memory before it is handled. */
 export const MAX_FRAME_BYTES_LIMIT = 64 * 1024 * 1024;
 
+/** The highest `headersTimeoutMs` and `requestTimeoutMs` accepted (the longest timer delay, about 24.8 days). */
+export const TIMEOUT_LIMIT = 2 ** 31 - 1;
+
+/** Defaults of {@link ServerOptions}. */
 export const DEFAULTS = {
   port: 8080,
   host: '127.0.0.1',
@@ -118,5 +137,7 @@ export const DEFAULTS = {
   queuePolicy: 'close',
   rateLimit: { perSecond: 100, burst: 2000 },
   idleTimeoutMs: 300_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   shutdownGraceMs: 5000,
 } as const;

@@ -38,7 +38,7 @@ import { createOpenHandler } from './transport/open.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerRoutes } from './transport/routes.js';
 import { createTriggerEndpoint } from './transport/trigger-endpoint.js';
-import { triggerFirst } from './transport/http-server.js';
+import { httpDeadlines, triggerFirst } from './transport/http-server.js';
 import { createUpgradeHandler, routeKey } from './transport/upgrade.js';
 
 export type { RoomcastServer, ServerAddress } from './server/api.js';
@@ -49,6 +49,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 125 || maxFrameBytes > MAX_FRAME_BYTES_LIMIT) {
     throw new RangeError(`maxFrameBytes must be an integer from 125 to ${MAX_FRAME_BYTES_LIMIT}, got ${maxFrameBytes}`);
   }
+  const deadlines = httpDeadlines(options);
   const logger = options.logger ?? silentLogger;
   const layer = options.layer ?? createMemoryLayer();
   const nodeId = layer.nodeId;
@@ -90,7 +91,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     inflight,
     logger,
   });
-  const app = Fastify({ logger: false, forceCloseConnections: 'idle', serverFactory: triggerFirst(trigger) });
+  const app = Fastify({ logger: false, forceCloseConnections: 'idle', serverFactory: triggerFirst(trigger, deadlines) });
   const auth = serverAuth(options, logger);
   app.server.on(
     'upgrade',

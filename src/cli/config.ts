@@ -5,6 +5,7 @@
  * @module
  */
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
+import { DEFAULTS } from '../options.js';
 import { parseArgv } from './argv.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 import { suggest } from './suggest.js';
@@ -212,6 +213,13 @@ function validate(s: Map<string, Value>, at: (name: string) => string, readFile:
   const redisUrl = s.get('redis-url');
   if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push(`${at('redis-url')}: must start with redis:// or rediss://`);
   if (s.get('trigger-secret') === '') problems.push(`${at('trigger-secret')}: must not be empty`);
+  // As createServer checks it: the whole request cannot be due before its head.
+  const headersTimeout = s.get('headers-timeout');
+  const requestTimeout = s.get('request-timeout');
+  const headersDeadline = typeof headersTimeout === 'number' ? headersTimeout : DEFAULTS.headersTimeoutMs;
+  if (typeof requestTimeout === 'number' && requestTimeout > 0 && requestTimeout < headersDeadline) {
+    problems.push(`${at('request-timeout')}: ${requestTimeout} is less than ${at('headers-timeout')} (${headersDeadline} ms); 0 turns it off`);
+  }
 }
 
 /** The forwarded header specs of the settings. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { MAX_FRAME_BYTES_LIMIT } from '../options.js';
+import { MAX_FRAME_BYTES_LIMIT, TIMEOUT_LIMIT } from '../options.js';
 
 /** How a flag's text becomes a value. */
 export type FlagType = 'string' | 'int' | 'bool' | 'list';
@@ -57,6 +57,8 @@ export const FLAGS: readonly Flag[] = [
   { name: 'trigger-allow-loopback', type: 'bool', help: 'accept unauthenticated triggers from 127.0.0.0/8 and ::1' },
   { name: 'allow-origin', type: 'list', arg: 'ORIGIN', help: 'browser origin allowed to connect: exact, *, or https://*.example.com (repeatable; default any)' },
   { name: 'idle-timeout', type: 'int', arg: 'SECONDS', default: '300', zero: 'never', help: 'close connections silent this long (0 never)' },
+  { name: 'headers-timeout', type: 'int', arg: 'MS', default: '10000', max: TIMEOUT_LIMIT, zero: 'only --request-timeout bounds it', help: 'a client that has not sent a whole request head (HTTP or WebSocket upgrade) this long after connecting or starting a request gets 408 and is disconnected (0: only --request-timeout bounds it)' },
+  { name: 'request-timeout', type: 'int', arg: 'MS', default: '30000', max: TIMEOUT_LIMIT, zero: 'never', help: 'a client that has not sent a whole request (head and body) this long after starting it gets 408 and is disconnected; handlers, keep-alive connections and WebSockets are not timed (0 never; default at least --headers-timeout)' },
   { name: 'max-frame-bytes', type: 'int', arg: 'N', default: '65536', min: 125, max: MAX_FRAME_BYTES_LIMIT, hint: 'a control frame needs 125; one message is held whole in memory', help: 'largest client frame; larger closes with 1009' },
   { name: 'max-queue-bytes', type: 'int', arg: 'N', default: '1048576', help: 'bytes queued for a client before it is closed as a slow consumer (4008)' },
   { name: 'queue-policy', type: 'string', arg: 'POLICY', default: 'close', choices: ['close', 'drop-oldest'], help: 'when a client\'s queue is full: close (4008) or drop-oldest (its oldest fan-out frames)' },

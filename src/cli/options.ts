@@ -52,6 +52,8 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     trigger: { secret: str('trigger-secret'), allowLoopback: s.get('trigger-allow-loopback') === true },
     allowOrigins: list('allow-origin'),
     idleTimeoutMs: idle === undefined ? undefined : idle * 1000,
+    headersTimeoutMs: int('headers-timeout'),
+    requestTimeoutMs: int('request-timeout'),
     maxFrameBytes: int('max-frame-bytes'),
     maxQueueBytes: int('max-queue-bytes'),
     queuePolicy: str('queue-policy') as ServerOptions['queuePolicy'],

@@ -76,6 +76,10 @@ function onError(this: Raw): void {
 function onClose(this: Raw): void {
   this[OWNER]?.gone();
 }
+function onDrainPong(this: Raw): void {
+  this.off('drain', onDrainPong);
+  this[OWNER]?.answerHeldPing();
+}
 /** Destroys `raw` unless it closes within the grace: for a peer that may never finish closing its side. */
 export function destroyLater(raw: Duplex): void {
   setTimeout(() => raw.destroy(), CLOSE_GRACE_MS).unref();
@@ -90,6 +94,8 @@ export class WebSocketConnection extends FrameReader implements Socket {
   #closeSent = false;
   /** The turn this socket was last written in (see `turn`). */
   #turn = 0;
+  /** The payload of the latest ping not answered yet because the socket was backed up (answered on drain). */
+  #heldPing: Buffer | undefined = undefined;
 
   /**
    * Completes the handshake on `raw` (the upgrade request's socket, already checked by `checkUpgrade`).
@@ -206,9 +212,25 @@ export class WebSocketConnection extends FrameReader implements Socket {
 
   protected onPing(payload: Buffer): void {
     const raw = this.#raw;
-    // A client that pings without reading its socket gets no more pongs until it reads (§5.5.3 lets a pong answer
-    // only the latest ping): pongs queued without bound would let one client fill the server's memory.
-    if (!this.#closeSent && raw.writable && !raw.writableNeedDrain) raw.write(controlFrame(Opcode.Pong, payload));
+    if (this.#closeSent || !raw.writable) return;
+    if (!raw.writableNeedDrain) {
+      raw.write(controlFrame(Opcode.Pong, payload));
+      return;
+    }
+    // Backed up: a pong per ping queued without bound would let a client that pings without reading fill the
+    // server's memory. Every ping must be answered (§5.5.2) unless a later one is (§5.5.3), so only the latest
+    // payload is kept (copied: it may be a view of a large read) and answered once the socket drains.
+    if (this.#heldPing === undefined) raw.on('drain', onDrainPong);
+    this.#heldPing = Buffer.from(payload);
+  }
+
+  /** The socket drained: the latest ping received while it was backed up gets its pong. */
+  answerHeldPing(): void {
+    const payload = this.#heldPing;
+    this.#heldPing = undefined;
+    const raw = this.#raw;
+    // No frame may follow a close frame (§5.5.1).
+    if (payload !== undefined && !this.#closeSent && raw.writable) raw.write(controlFrame(Opcode.Pong, payload));
   }
 
   protected onPong(): void {

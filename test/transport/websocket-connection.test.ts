@@ -27,21 +27,38 @@ test('a client that ends TCP without a close frame and reads nothing more is des
 /** A client frame: masked with a zero key, so the payload reads as is. */
 const clientFrame = (opcode: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
 
-test('a client that pings without reading gets no more pongs once its socket is backed up (pongs must not fill the server)', () => {
+test('a client that pings without reading gets no pong per ping while backed up (pongs must not fill the server); on drain, one pong answers the latest', async () => {
   const written: Buffer[] = [];
-  // The peer reads nothing: every write stays pending, so the stream backs up at its high-water mark.
-  const raw = new Duplex({ read() {}, write(chunk: Buffer) {
+  let pending: (() => void) | undefined;
+  let reading = false;
+  // The peer reads nothing until `reading`: the first write stays pending, so later ones queue in the stream
+  // and it backs up at its high-water mark.
+  const raw = new Duplex({ read() {}, write(chunk: Buffer, _enc, cb) {
     written.push(chunk);
+    if (reading) cb();
+    else pending = cb;
   }, highWaterMark: 1024 });
   const ws = new WebSocketConnection(raw, 'dGhlIHNhbXBsZSBub25jZQ==', undefined, 1024);
   ws.start(Buffer.alloc(0));
-  const ping = clientFrame(0x9, Buffer.alloc(100, 7));
-  for (let i = 0; i < 1000; i++) raw.push(ping);
-  return eventually(() => {
+  const payload = (i: number): string => String(i).padStart(100, '0');
+  const ping = (i: number): Buffer => clientFrame(0x9, Buffer.from(payload(i)));
+  for (let i = 0; i < 1000; i++) raw.push(ping(i));
+  await eventually(() => {
     assert.ok(ws.backedUp, 'backed up');
     // The 101 response plus pongs up to the high-water mark, not 1000 pongs (102 bytes each).
     assert.ok(raw.writableLength < 1024 + 2 * 102, `${raw.writableLength} bytes queued`);
   });
+  // Queued behind the pending 101 response: the pongs answered before the stream backed up.
+  const answered = (raw.writableLength - (written[0] as Buffer).length) / 102;
+  assert.ok(Number.isInteger(answered) && answered > 0 && answered < 12, `${answered} pongs before backing up`);
+  // The peer reads everything: the stream drains, and the latest ping gets the one further pong.
+  reading = true;
+  pending?.();
+  const pongs = (): string[] => written.filter((b) => b[0] === 0x8a).map((b) => b.subarray(2).toString());
+  const expected = [...Array.from({ length: answered }, (_, i) => payload(i)), payload(999)];
+  await eventually(() => assert.deepEqual(pongs(), expected));
+  raw.push(ping(1000));
+  await eventually(() => assert.deepEqual(pongs(), [...expected, payload(1000)], 'pings are answered at once again'));
 });
 
 test('createServer refuses a maxFrameBytes it cannot honour', async () => {

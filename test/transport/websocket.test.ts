@@ -255,6 +255,53 @@ test('a ping with a 125-byte payload gets a pong with the same payload', async (
   });
 });
 
+/** Bytes the server holds for its clients, not yet handed to the kernel (`roomcast_queued_bytes`). */
+async function queuedBytes(rc: Running): Promise<number> {
+  const text = await (await fetch(`${rc.url}/metrics`)).text();
+  return Number(/^roomcast_queued_bytes (\d+)$/m.exec(text)?.[1]);
+}
+
+test('pings sent while the server cannot write to the client are answered once it can: one pong, carrying the latest ping (§5.5.2, §5.5.3)', async () => {
+  await withServer({ maxQueueBytes: 256 * 1024 * 1024 }, async ({ rc, open }) => {
+    const c = await open();
+    await c.send(text(JSON.stringify({ type: 'subscribe', room: { room: 'backlog' }, requestId: 'b' })));
+    await expectText(c, '{"code":"success"}');
+    // The client stops reading; publishes fill the kernel's buffers, then the server's own (past its high-water
+    // mark, so its socket waits for a drain).
+    c.socket.pause();
+    const chunk = 'x'.repeat(64 * 1024);
+    let published = 0;
+    while ((await queuedBytes(rc)) < 1024 * 1024) {
+      for (let i = 0; i < 16; i++, published++) rc.server.publish([{ room: 'backlog' }], chunk);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await c.send({ opcode: OP.ping, payload: 'first' }, { opcode: OP.ping, payload: 'second' });
+    await c.send({ opcode: OP.ping, payload: 'latest' });
+    // The server has read the pings (its reading side is not blocked) before the client reads again.
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.resume();
+    const pongs: string[] = [];
+    let texts = 0;
+    for (;;) {
+      const frame = await c.nextFrame(5000);
+      if (frame.opcode === OP.pong) pongs.push(frame.payload.toString());
+      else {
+        assertServerFrame(frame, OP.text);
+        if (++texts === published) break;
+      }
+    }
+    // Every publish arrived, and the ping is answered by now or right after the last of them.
+    await c.send({ opcode: OP.ping, payload: 'after' });
+    for (;;) {
+      const frame = await c.nextFrame(2000);
+      assertServerFrame(frame, OP.pong);
+      pongs.push(frame.payload.toString());
+      if (frame.payload.toString() === 'after') break;
+    }
+    assert.deepEqual(pongs, ['latest', 'after']);
+  });
+});
+
 test('an unsolicited pong is ignored and the connection stays usable', async () => {
   await withServer({}, async ({ open }) => {
     const c = await open();
