@@ -140,6 +140,13 @@ for (const engine of engines) {
       assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: { nope: 1 } }), { event: 'shop.Todo.search', error: "search: unknown field 'nope'", code: 'invalid' });
       assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: 'x' }), { event: 'shop.Todo.search', error: 'search: filters must be an object', code: 'invalid' });
       assert.deepEqual(await ask(bob, 'shop.Todo.search', [1]), { event: 'shop.Todo.search', error: 'shop.Todo.search: data must be a JSON object', code: 'invalid' });
+      // A list filter's values count toward the 1,000 compared values, across $or branches.
+      const ranks = Array.from({ length: 600 }, (_, i) => i);
+      assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: { $or: [{ rank: ranks }, { rank: ranks }] } }), {
+        event: 'shop.Todo.search',
+        error: 'search: filters compare more than 1000 values',
+        code: 'invalid',
+      });
     });
 
     test('list: the same page shape, no filters', async () => {
