@@ -106,6 +106,17 @@ export class Connection implements Session {
     return this.#closing;
   }
 
+  /**
+   * The UTF-8 bytes of text this connection's memberships hold: each group's name and tail (templar: its
+   * requestId). Counted on demand (no field per connection), for tests and admin: what a client made the server
+   * keep, bounded by each dialect's `maxSubscriptions` × (`maxRoomBytes` and its group prefix, and a tail).
+   */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const m of this.#memberships) bytes += Buffer.byteLength(m.group) + m.tailBytes;
+    return bytes;
+  }
+
   /** The memberships, for the hub. */
   get memberships(): readonly Membership[] {
     return this.#memberships;
