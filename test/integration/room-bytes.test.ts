@@ -165,3 +165,42 @@ describe('binding: object keys', () => {
     });
   });
 });
+
+describe('frames waiting behind a slow handler', () => {
+  let rc: Running;
+  let c: TestClient;
+  let release: () => void = () => {};
+  before(async () => {
+    rc = await start({ auth: createAnonymousAuth([]) });
+    rc.server.handle('wait', async (ctx) => {
+      await new Promise<void>((r) => (release = r));
+      ctx.reply({ waited: true });
+    });
+    rc.server.handle('echo', (ctx, request) => ctx.reply({ n: (request.data as { n: number }).n }));
+    c = await connect(`ws://127.0.0.1:${rc.port}/ws/rohrpost/`);
+  });
+  after(async () => {
+    release();
+    await c.close();
+    await rc.close();
+  });
+
+  test('count against maxQueueBytes (1 MiB): past it a frame is answered as rate-limited at once, not held', async () => {
+    c.send({ type: 'wait', id: 'w' });
+    // 40 frames of 60,000 bytes (2.4 MB) while the first is still running: 17 fit in 1 MiB, the other 23 do not.
+    const pad = 'p'.repeat(60_000 - '{"type":"echo","id":00,"data":{"n":00},"pad":""}'.length);
+    for (let n = 10; n < 50; n++) {
+      const frame = `{"type":"echo","id":${n},"data":{"n":${n}},"pad":"${pad}"}`;
+      assert.equal(frame.length, 60_000);
+      c.send(frame);
+    }
+    for (let i = 0; i < 23; i++) assert.deepEqual(await c.next(), { error: 'Rate limit exceeded.' }, `refusal ${i}`);
+    await c.silence(100);
+    release();
+    assert.deepEqual(await c.next(), { id: 'w', type: 'wait', data: { waited: true } });
+    for (let n = 10; n < 27; n++) assert.deepEqual(await c.next(), { id: n, type: 'echo', data: { n } });
+    await c.silence(100);
+    // Nothing waits now: the next frame is handled as usual.
+    assert.deepEqual(await c.ask({ type: 'echo', id: 1, data: { n: 1 } }), { id: 1, type: 'echo', data: { n: 1 } });
+  });
+});
