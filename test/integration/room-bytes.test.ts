@@ -166,6 +166,26 @@ describe('binding: object keys', () => {
   });
 });
 
+test("the server's maxRoomBytes applies to every default dialect", async () => {
+  const rc = await start({ auth: createAnonymousAuth([{ location: '*' }, { type: 'note', id: '*' }]), maxRoomBytes: 40 });
+  const templar = await connect(rc.wsUrl);
+  const rohrpost = await connect(`ws://127.0.0.1:${rc.port}/ws/rohrpost/`);
+  try {
+    await templar.next();
+    assert.deepEqual(await templar.ask({ type: 'subscribe', room: room(40), requestId: 'a' }), { code: 'success' });
+    assert.deepEqual(await templar.ask({ type: 'subscribe', room: room(41), requestId: 'b' }), { code: 'error', message: 'room-too-large' });
+    assert.deepEqual(await rohrpost.ask({ type: 'subscribe', id: 1, data: { type: 'note', id: 'x'.repeat(36) } }), {
+      id: 1,
+      type: 'subscribe',
+      error: 'Invalid subscription: the group name is longer than 40 bytes.',
+    });
+  } finally {
+    await templar.close();
+    await rohrpost.close();
+    await rc.close();
+  }
+});
+
 describe('frames waiting behind a slow handler', () => {
   let rc: Running;
   let c: TestClient;
