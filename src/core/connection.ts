@@ -1,6 +1,6 @@
 /**
  * A connection: socket + identity + memberships + its dialect's handler, with its limits (outbound bytes,
- * inbound rate). It is the dialect's {@link Session}. Per-connection memory is a handful of small objects: no
+ * inbound rate, the bytes of its frames waiting behind a slow handler). It is the dialect's {@link Session}. Per-connection memory is a handful of small objects: no
  * closures, no timers (idle time is swept by the registry), memberships in an array.
  *
  * @module

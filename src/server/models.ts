@@ -33,7 +33,7 @@ export function attachModels(models: Models, hub: Hub, nodeId: string, logger: L
           const rule = def.readFilter(conn.identity);
           allowed = rule !== false && change !== undefined && matches(rule, change.row);
         } catch {
-          // A read rule that throws lets nobody read.
+          // readFilter already turns a throwing read rule into "reads nothing"; whatever else throws here does too.
           allowed = false;
         }
         seen.set(conn.identity, allowed);
