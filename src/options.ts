@@ -89,6 +89,12 @@ export interface ServerOptions {
    * fan-out frames (replies are never dropped). @default 'close'
    */
   readonly queuePolicy?: QueuePolicy;
+  /**
+   * The longest room a client may subscribe to, in UTF-8 bytes of its canonical text (templar rooms and requestIds,
+   * rohrpost group names, binding object keys), for each default dialect unless its own options say otherwise: the
+   * server holds it for as long as the subscription lives. @default 1024
+   */
+  readonly maxRoomBytes?: number;
   /** Messages one client may send per second (sustained) and in a burst. @default { perSecond: 100, burst: 2000 } */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   /** Close a connection that sent nothing for this long; `0` never. @default 300000 (high-templar's 300 s) */
@@ -134,6 +140,7 @@ export const DEFAULTS = {
   restAuthParams: ['token', 'jwt_token'],
   maxFrameBytes: 64 * 1024,
   maxQueueBytes: 1024 * 1024,
+  maxRoomBytes: 1024,
   queuePolicy: 'close',
   rateLimit: { perSecond: 100, burst: 2000 },
   idleTimeoutMs: 300_000,

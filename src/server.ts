@@ -149,6 +149,7 @@ export function createServer(options: ServerOptions = {}): RoomcastServer {
     nodeId,
     ...createRohrpostApi({ dialects, hub, direct, nodeId }),
     ...createBindingApi(dialects),
+    heldBytes: () => registry.heldBytes(),
 
     async listen() {
       await ready;

@@ -60,7 +60,10 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     ...(int('rate-limit') !== undefined || int('rate-burst') !== undefined
       ? { rateLimit: { perSecond: int('rate-limit') ?? 100, burst: int('rate-burst') ?? 2000 } }
       : {}),
+    maxRoomBytes: int('max-room-bytes'),
     templar: { maxSubscriptions: int('max-subscriptions'), status: s.get('no-status') !== true },
+    rohrpost: { maxSubscriptions: int('max-subscriptions') },
+    binding: { maxSubscriptions: int('max-subscriptions') },
     shutdownGraceMs: grace === undefined ? undefined : grace * 1000,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A connection: socket + identity + memberships + its dialect's handler, with its limits (outbound bytes,
- * inbound rate). It is the dialect's {@link Session}. Per-connection memory is a handful of small objects: no
+ * inbound rate, the bytes of its frames waiting behind a slow handler). It is the dialect's {@link Session}. Per-connection memory is a handful of small objects: no
  * closures, no timers (idle time is swept by the registry), memberships in an array.
  *
  * @module
@@ -19,7 +19,10 @@ export type QueuePolicy = 'close' | 'drop-oldest';
 
 /** Per-connection limits. */
 export interface ConnectionLimits {
-  /** Bytes queued for a client before the queue policy applies. */
+  /**
+   * Bytes queued for a client before the queue policy applies; also the most of the client's own frames held while
+   * they wait behind one of its requests still running (past it they are answered as rate-limited).
+   */
   readonly maxQueueBytes: number;
   readonly queuePolicy: QueuePolicy;
   /** Messages a client may send per second, sustained. */
@@ -79,6 +82,8 @@ export class Connection implements Session {
   #strikes = 0;
   #closing = false;
   #queue: Promise<void> | undefined;
+  /** Length of the frames waiting in `#queue` behind a handler that has not finished. */
+  #waiting = 0;
   /** Fan-out frames held back while the socket is backed up (drop-oldest policy only; absent otherwise). */
   #held: { frames: (Buffer | string | undefined)[]; bytes: number; first: number } | undefined;
 
@@ -104,6 +109,17 @@ export class Connection implements Session {
   /** Whether close has been called (by either side). */
   get closing(): boolean {
     return this.#closing;
+  }
+
+  /**
+   * The UTF-8 bytes of text this connection's memberships hold: each group's name and tail (templar: its
+   * requestId). Counted on demand (no field per connection), for tests and admin: what a client made the server
+   * keep, bounded by each dialect's `maxSubscriptions` × (`maxRoomBytes` and its group prefix, and a tail).
+   */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const m of this.#memberships) bytes += Buffer.byteLength(m.group) + m.tailBytes;
+    return bytes;
   }
 
   /** The memberships, for the hub. */
@@ -230,12 +246,25 @@ export class Connection implements Session {
       else handler.rateLimited();
       return;
     }
-    this.#tokens -= 1;
-    this.#strikes = 0;
     if (this.#queue !== undefined) {
-      this.#queue = this.#queue.then(() => this.#handle(handler, frame));
+      // Frames held behind a slow handler cost what they weigh: a burst of 64 KiB frames would otherwise be held
+      // whole (2,000 of them, 128 MiB). Past the queue limit they are answered as rate-limited, as a flood is.
+      if (this.#waiting + frame.length > this.#env.limits.maxQueueBytes) {
+        if (++this.#strikes > MAX_STRIKES) this.close(CloseCode.RateLimited, 'rate limit exceeded');
+        else handler.rateLimited();
+        return;
+      }
+      this.#tokens -= 1;
+      this.#strikes = 0;
+      this.#waiting += frame.length;
+      this.#queue = this.#queue.then(() => {
+        this.#waiting -= frame.length;
+        return this.#handle(handler, frame);
+      });
       return;
     }
+    this.#tokens -= 1;
+    this.#strikes = 0;
     const pending = this.#handle(handler, frame);
     if (pending !== undefined) {
       const queue: Promise<void> = pending.finally(() => {

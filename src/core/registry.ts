@@ -41,6 +41,13 @@ export class Registry {
     return total;
   }
 
+  /** The bytes of text every connection's memberships hold ({@link Connection.heldBytes}). */
+  heldBytes(): number {
+    let total = 0;
+    for (const conn of this.#all.values()) total += conn.heldBytes;
+    return total;
+  }
+
   [Symbol.iterator](): IterableIterator<Connection> {
     return this.#all.values();
   }

@@ -9,6 +9,13 @@ import type { Handler, Session } from '../core/session.js';
 
 export type { Handler, ServerView, Session } from '../core/session.js';
 
+/**
+ * Every dialect's default of `maxRoomBytes`, the longest room (or group, or subscribed key) a subscription may name,
+ * in UTF-8 bytes: the server holds it for as long as the subscription lives. Far above any room a real app uses
+ * (`{"target":"user","id":42}`, `collection-52`, `shop.Order#17`), and 64 times below what a 64 KiB frame could send.
+ */
+export const DEFAULT_MAX_ROOM_BYTES = 1024;
+
 /** How a dialect tells an unauthorized client so, once the upgrade has completed. */
 export interface Denial {
   /** A last frame to send before closing, if any. */

@@ -93,8 +93,12 @@ export interface ModelDefinition {
 /** `OrderItem` → `order_item`. */
 export const snakeCase = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
-/** Checks options and resolves defaults. @throws TypeError listing every problem */
-export function defineModel(options: ModelOptions): ModelDefinition {
+/**
+ * Checks options and resolves defaults. A read rule that throws (the app's bug) reads as `false`, "may read
+ * nothing", and is handed to `onRuleError`.
+ * @throws TypeError listing every problem
+ */
+export function defineModel(options: ModelOptions, onRuleError: (err: unknown) => void = () => {}): ModelDefinition {
   const problems: string[] = [];
   const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(options.name);
   if (match === null) problems.push(`name ${JSON.stringify(options.name)} must be <app>.<Model>`);
@@ -121,7 +125,14 @@ export function defineModel(options: ModelOptions): ModelDefinition {
   const read = options.permissions?.read;
   const readFilter = (identity: Identity | undefined): Filter | false => {
     if (identity === undefined || read === undefined) return [];
-    const rule = read(identity);
+    let rule: unknown;
+    try {
+      rule = read(identity);
+    } catch (err) {
+      // Called at upgrade time too (roomsFor): a throw there would fail the connection, not just this model.
+      onRuleError(err);
+      return false;
+    }
     if (rule === true) return [];
     if (rule === false || rule === undefined || rule === null) return false;
     const decoded = decodeFilter(rule, fields);

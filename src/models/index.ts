@@ -35,6 +35,8 @@ export interface ChangeSink {
   publish(envelope: Envelope): void;
   /** Where an app function that throws after commit (a listener, `rooms`, `groupName`) is reported. */
   report?(err: unknown, change: ChangeEvent): void;
+  /** Where a model's read rule or `roomsFor` that throws is reported: once per model and function. */
+  reportRule?(err: unknown, model: string, rule: 'read' | 'roomsFor'): void;
 }
 
 /** The models of an app over one store. */
@@ -50,7 +52,10 @@ export interface Models {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Creates the tables of models that have none (no column changes to existing tables). */
   migrate(): Promise<void>;
-  /** The rooms `identity` may join across all models (the RoomController), for when roomcast is its own backend. */
+  /**
+   * The rooms `identity` may join across all models (the RoomController), for when roomcast is its own backend. A
+   * model whose `roomsFor` or read rule throws adds none (reported once through the sink's `reportRule`).
+   */
   roomsFor(identity: Identity): Record<string, string | number>[];
   /** Calls `fn` with every committed change made through these models in this process. */
   onChange(fn: (change: ChangeEvent) => void): () => void;
@@ -68,6 +73,15 @@ export function createModels(store: Store): Models {
   const report = (err: unknown, change: ChangeEvent): void => {
     if (sink?.report !== undefined) sink.report(err, change);
     else console.error(`roomcast: publishing a change of ${change.model} ${String(change.key)} failed`, err);
+  };
+  // A rule throws for every connection it is asked about: once in the log is enough to find the bug.
+  const failedRules = new Set<string>();
+  const ruleFailed = (model: string, rule: 'read' | 'roomsFor', err: unknown): void => {
+    const id = `${model} ${rule}`;
+    if (failedRules.has(id)) return;
+    failedRules.add(id);
+    if (sink?.reportRule !== undefined) sink.reportRule(err, model, rule);
+    else console.error(`roomcast: the ${rule} rule of ${model} threw; its users may read nothing of it`, err);
   };
   const publish = (def: ModelDefinition, change: ChangeEvent, row: ModelObject): void => {
     for (const fn of [...listeners]) {
@@ -89,7 +103,11 @@ export function createModels(store: Store): Models {
     store,
     define(options) {
       if (byName.has(options.name)) throw new TypeError(`model ${options.name} is already defined`);
-      const model = new Model(defineModel(options), store, publish);
+      const model = new Model(
+        defineModel(options, (err) => ruleFailed(options.name, 'read', err)),
+        store,
+        publish,
+      );
       byName.set(model.name, model);
       return model;
     },
@@ -98,7 +116,15 @@ export function createModels(store: Store): Models {
     transaction: (fn) => inTransaction(store, undefined, publish, fn),
     migrate: () => createTables(store, [...byName.values()].map((m) => m.definition)),
     roomsFor(identity) {
-      return [...byName.values()].flatMap((m) => [...m.definition.roomsFor(identity)]);
+      return [...byName.values()].flatMap((m) => {
+        try {
+          return [...m.definition.roomsFor(identity)];
+        } catch (err) {
+          // One model's bug must not fail the upgrade, nor cost the user the other models' rooms.
+          ruleFailed(m.name, 'roomsFor', err);
+          return [];
+        }
+      });
     },
     onChange(fn) {
       listeners.add(fn);

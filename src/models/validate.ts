@@ -65,7 +65,12 @@ export async function checkSchema(def: ModelDefinition, object: ModelObject, wha
 /** A key from the wire (a `#hash`, a URL segment, JSON) as the key field's type, or `undefined` if it cannot be one. */
 export function parseKey(def: ModelDefinition, raw: unknown): string | number | undefined {
   // A text key no engine can store (U+0000, an unpaired surrogate) names no object.
-  if (def.keyType === 'text') return typeof raw === 'string' && raw !== '' && textProblem(raw) === undefined ? raw : typeof raw === 'number' ? String(raw) : undefined;
+  // A number names a text key by its digits; a double that is not what was sent (Infinity for 400 digits, 2^64's
+  // neighbour) names none.
+  if (def.keyType === 'text') {
+    if (typeof raw === 'string') return raw !== '' && textProblem(raw) === undefined ? raw : undefined;
+    return typeof raw === 'number' && Number.isFinite(raw) && (!Number.isInteger(raw) || Number.isSafeInteger(raw)) ? String(raw) : undefined;
+  }
   const n = typeof raw === 'string' && /^-?\d{1,15}$/.test(raw.trim()) ? Number(raw) : raw;
   if (!Number.isSafeInteger(n)) return undefined;
   // A database-assigned key is a PostgreSQL serial: nothing outside 1..2^31-1 can exist.

@@ -77,4 +77,9 @@ export interface RoomcastServer {
   readonly stats: Stats;
   /** This node's id in the layer. */
   readonly nodeId: string;
+  /**
+   * The UTF-8 bytes of text this node's connections make it hold for their subscriptions (group names, templar
+   * requestIds), counted now: what `maxRoomBytes` and `maxSubscriptions` bound. For tests and admin.
+   */
+  heldBytes(): number;
 }

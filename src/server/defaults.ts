@@ -23,10 +23,12 @@ import { nodeHttpGet } from '../transport/http-client.js';
  */
 export function serverDialects(options: ServerOptions, logger: Logger): readonly Dialect[] {
   if (options.dialects !== undefined) return options.dialects;
+  const maxRoomBytes = options.maxRoomBytes ?? DEFAULTS.maxRoomBytes;
   const dialects: Dialect[] = [
-    createTemplarDialect(options.templar),
+    createTemplarDialect({ maxRoomBytes, ...options.templar }),
     createRohrpostDialect({
       onHandlerError: (err, type) => logger.error({ err, type }, 'rohrpost handler failed'),
+      maxRoomBytes,
       ...options.rohrpost,
     }),
   ];
@@ -34,6 +36,7 @@ export function serverDialects(options: ServerOptions, logger: Logger): readonly
     dialects.push(
       createBindingDialect({
         onHandlerError: (err, event) => logger.error({ err, event }, 'binding handler failed'),
+        maxRoomBytes,
         ...options.binding,
         models: options.models,
       }),

@@ -17,6 +17,8 @@ export function attachModels(models: Models, hub: Hub, nodeId: string, logger: L
     nodeId,
     publish: (envelope) => hub.publish(envelope),
     report: (err, change) => logger.error({ err, model: change.model, key: change.key }, 'publishing a model change failed'),
+    reportRule: (err, model, rule) =>
+      logger.error({ err, model, rule }, rule === 'read' ? 'a read rule threw: the users it threw for may read nothing of the model (logged once)' : 'roomsFor threw: the model adds no rooms for the users it threw for (logged once)'),
   });
   hub.guard(CHANGE_EVENT, (envelope) => {
     const change = changeOf(envelope);
@@ -31,7 +33,7 @@ export function attachModels(models: Models, hub: Hub, nodeId: string, logger: L
           const rule = def.readFilter(conn.identity);
           allowed = rule !== false && change !== undefined && matches(rule, change.row);
         } catch {
-          // A read rule that throws lets nobody read.
+          // readFilter already turns a throwing read rule into "reads nothing"; whatever else throws here does too.
           allowed = false;
         }
         seen.set(conn.identity, allowed);

@@ -179,3 +179,18 @@ test('a ROOMCAST_* variable close to a setting is a warning with the right name;
     'ROOMCAST_API_ULR is not a setting and is ignored (did you mean ROOMCAST_API_URL?)',
   ]);
 });
+
+test('--max-room-bytes and --max-subscriptions reach every dialect (at least 1 byte)', async () => {
+  const { toServerOptions } = await import('../../src/cli/options.js');
+  const { silentLogger } = await import('../../src/log.js');
+  const r = resolveSettings({ argv: ['--max-room-bytes', '300', '--max-subscriptions', '5'], env: {}, readFile: noFile });
+  assert.ok(r.ok, JSON.stringify(r));
+  const options = toServerOptions(r.settings, silentLogger);
+  assert.equal(options.maxRoomBytes, 300);
+  assert.equal(options.templar?.maxSubscriptions, 5);
+  assert.equal(options.rohrpost?.maxSubscriptions, 5);
+  assert.equal(options.binding?.maxSubscriptions, 5);
+  const zero = resolveSettings({ argv: ['--max-room-bytes', '0'], env: {}, readFile: noFile });
+  assert.ok(!zero.ok);
+  assert.match(JSON.stringify(zero), /max-room-bytes/);
+});

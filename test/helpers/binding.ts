@@ -78,8 +78,8 @@ export async function startBinding(store: Store, tables: { todo: string; tag: st
 }
 
 /**
- * The transcripts' model (test/transcripts/binding/): `shop.Todo` with `id, title, done, owner`, readable by all,
- * written by its owner only; and the app event `shop.Todo.stats`. `reset()` empties the table and restarts its ids
+ * The transcripts' models (test/transcripts/binding/): `shop.Todo` with `id, title, done, owner`, readable by all,
+ * written by its owner only; `shop.Tag` with text keys (`code`, `label`); and the app event `shop.Todo.stats`. `reset()` empties the table and restarts its ids
  * at 1, so each transcript sees the same keys.
  */
 export async function transcriptModels(): Promise<{ models: Models; todos: Model; bind(server: RoomcastServer): void; reset(): Promise<void> }> {
@@ -91,6 +91,8 @@ export async function transcriptModels(): Promise<{ models: Models; todos: Model
     fields: { id: 'key', title: 'text', done: 'boolean', owner: 'integer' },
     permissions: { create: owns, update: owns, delete: owns },
   });
+  // Text keys, for the limit on the key of a subscription.
+  models.define({ name: 'shop.Tag', key: 'code', fields: { code: 'text', label: 'text' } });
   await models.migrate();
   return {
     models,

@@ -51,6 +51,17 @@ for (const engine of engines) {
       assert.deepEqual(await ask(bob, 'shop.Todo.retrieve#1'), { event: 'shop.Todo.retrieve#1', error: 'shop.Todo 1 does not exist', code: 'not-found' });
       assert.equal(((await ask(alice, 'shop.Todo.retrieve#1')) as { data: { id: number } }).data.id, 1);
       assert.deepEqual(await ask(bob, 'shop.Todo.retrieve#left'), { event: 'shop.Todo.retrieve#left', error: 'shop.Todo "left" does not exist', code: 'not-found' });
+      // A key of 65,000 digits: as a hash it is quoted as sent (cut to 64 characters); as a JSON number (a double:
+      // Infinity) it is said to be no key, as is an integer past 2^53, whose double is not what was sent.
+      const digits = '9'.repeat(65_000);
+      assert.deepEqual(await ask(bob, `shop.Todo.retrieve#${digits}`), { event: `shop.Todo.retrieve#${digits}`, error: `shop.Todo "${'9'.repeat(63)}… does not exist`, code: 'not-found' });
+      for (const big of [digits, '12345678901234567890', '1e400']) {
+        bob.send(`{"event":"shop.Todo.subscribe","data":{"id":${big}}}`);
+        assert.deepEqual(await bob.next(), { event: 'shop.Todo.subscribe', error: 'shop.Todo: not a valid key (a number no key can be)', code: 'not-found' });
+      }
+      // A text key too: Infinity is not the key "Infinity".
+      bob.send(`{"event":"shop.Tag.retrieve","data":{"code":${digits}}}`);
+      assert.deepEqual(await bob.next(), { event: 'shop.Tag.retrieve', error: 'shop.Tag: not a valid key (a number no key can be)', code: 'not-found' });
       assert.deepEqual(await ask(bob, 'shop.Todo.retrieve', {}), {
         event: 'shop.Todo.retrieve',
         error: 'shop.Todo.retrieve needs the object\'s key: send "shop.Todo.retrieve#<id>" or {"id": …} as data',
@@ -129,6 +140,13 @@ for (const engine of engines) {
       assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: { nope: 1 } }), { event: 'shop.Todo.search', error: "search: unknown field 'nope'", code: 'invalid' });
       assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: 'x' }), { event: 'shop.Todo.search', error: 'search: filters must be an object', code: 'invalid' });
       assert.deepEqual(await ask(bob, 'shop.Todo.search', [1]), { event: 'shop.Todo.search', error: 'shop.Todo.search: data must be a JSON object', code: 'invalid' });
+      // A list filter's values count toward the 1,000 compared values, across $or branches.
+      const ranks = Array.from({ length: 600 }, (_, i) => i);
+      assert.deepEqual(await ask(bob, 'shop.Todo.search', { filters: { $or: [{ rank: ranks }, { rank: ranks }] } }), {
+        event: 'shop.Todo.search',
+        error: 'search: filters compare more than 1000 values',
+        code: 'invalid',
+      });
     });
 
     test('list: the same page shape, no filters', async () => {

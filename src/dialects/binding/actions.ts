@@ -46,6 +46,9 @@ function rawKey(request: ActionRequest): unknown {
   return isPlainObject(request.data) ? request.data[request.model.definition.key] : undefined;
 }
 
+/** Whether a number from JSON is what was sent: finite, and a safe integer if an integer. */
+const exactDouble = (n: number): boolean => Number.isFinite(n) && (!Number.isInteger(n) || Number.isSafeInteger(n));
+
 /** The request's key, parsed as the key field's type. @throws ModelError invalid when absent, not-found when malformed */
 export function keyOf(request: ActionRequest): string | number {
   const def = request.model.definition;
@@ -54,6 +57,11 @@ export function keyOf(request: ActionRequest): string | number {
     throw new ModelError('invalid', `${request.name} needs the object's key: send "${request.name}#<${def.key}>" or {"${def.key}": …} as data`);
   }
   const key = parseKey(def, raw);
+  // A JSON number arrives as its double: 65,000 digits are Infinity (JSON "null"), 2^64 a neighbour of it. Neither
+  // is what was sent, so neither is quoted.
+  if (key === undefined && typeof raw === 'number' && !exactDouble(raw)) {
+    throw new ModelError('not-found', `${def.name}: not a valid key (a number no key can be)`);
+  }
   if (key === undefined) throw new ModelError('not-found', `${def.name} ${quoted(JSON.stringify(raw) ?? String(raw))} does not exist`);
   return key;
 }

@@ -28,6 +28,8 @@ export const BindingErrorCode = {
   Invalid: 'invalid',
   /** The key is already taken. */
   Conflict: 'conflict',
+  /** A subscribe to one object whose key is longer than `maxRoomBytes` (the server would hold it while subscribed). */
+  KeyTooLarge: 'key-too-large',
   /** The connection holds `maxSubscriptions` subscriptions already. */
   TooManySubscriptions: 'too-many-subscriptions',
   /** The frame was dropped by the rate limit (no `event`: it was not read). */

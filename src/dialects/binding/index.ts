@@ -21,7 +21,7 @@ import type { Models } from '../../models/index.js';
 import type { Model } from '../../models/model.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import { quoted } from '../../wire/quote.js';
-import type { Dialect, Handler, Session } from '../dialect.js';
+import { DEFAULT_MAX_ROOM_BYTES, type Dialect, type Handler, type Session } from '../dialect.js';
 import { MODEL_ACTIONS, optionalKeyOf, subscriptionReply, type ActionRequest } from './actions.js';
 import { renderChange } from './change.js';
 import { BindingErrorCode, decodeBinding, parseEvent, renderError, renderReply, type BindingData, type BindingRequest } from './codec.js';
@@ -70,6 +70,11 @@ export interface BindingOptions {
   /** Streams and objects one connection may subscribe to. @default 10000 */
   readonly maxSubscriptions?: number;
   /**
+   * The longest key (UTF-8 bytes of its text) of an object a connection may subscribe to: the server holds it while
+   * subscribed. Retrieving, updating or deleting by a longer key is not limited by this. @default 1024
+   */
+  readonly maxRoomBytes?: number;
+  /**
    * Subscribe a connection to a model's stream when it first uses the stream (any built-in action or app event
    * on it except subscribe/unsubscribe), as channels-binding does ("auto channels subscribing groups of
    * interest"): its JS client's `useRetrieve` gets live updates only so. Only a connection that may read some
@@ -96,6 +101,7 @@ interface Shared {
   readonly models: Models;
   readonly handlers: ReadonlyMap<string, BindingHandler>;
   readonly maxSubscriptions: number;
+  readonly maxRoomBytes: number;
   readonly autoSubscribe: boolean;
   readonly onHandlerError: ((err: unknown, event: string) => void) | undefined;
 }
@@ -194,7 +200,10 @@ class BindingConnection implements Handler {
       if (key === undefined) (this.#declined ??= new Set()).add(stream);
       return this.#reply(event, subscriptionReply(request, key, false));
     }
-    const max = this.#shared.maxSubscriptions;
+    const { maxSubscriptions: max, maxRoomBytes } = this.#shared;
+    if (key !== undefined && Buffer.byteLength(String(key)) > maxRoomBytes) {
+      return renderError(event, `The key is too long to subscribe to (at most ${maxRoomBytes} bytes)`, BindingErrorCode.KeyTooLarge);
+    }
     if (!subs.has(stream, key) && subs.size >= max) {
       return renderError(event, `Too many subscriptions (at most ${max} per connection)`, BindingErrorCode.TooManySubscriptions);
     }
@@ -240,6 +249,7 @@ export function createBindingDialect(options: BindingOptions): BindingDialect {
     models: options.models,
     handlers,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,
+    maxRoomBytes: options.maxRoomBytes ?? DEFAULT_MAX_ROOM_BYTES,
     autoSubscribe: options.autoSubscribe ?? true,
     onHandlerError: options.onHandlerError,
   };

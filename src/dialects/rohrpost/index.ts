@@ -19,7 +19,7 @@ import { toRoom } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../wire/json.js';
 import { quoted } from '../../wire/quote.js';
-import type { Dialect, Handler, Session } from '../dialect.js';
+import { DEFAULT_MAX_ROOM_BYTES, type Dialect, type Handler, type Session } from '../dialect.js';
 import { createAuthJwtChecker, type AuthJwtCheck, type AuthJwtChecker, type RohrpostAuthJwt } from './auth-jwt.js';
 import { decodeRohrpost, renderPong, renderPush, renderReply, RohrpostError, serialized } from './codec.js';
 
@@ -49,8 +49,11 @@ export interface RohrpostContext {
   send(type: string, data?: unknown): void;
   /** Sends a frame already rendered as JSON text. */
   sendRaw(text: string): void;
-  /** Joins a group (idempotent); group pushes reach it on every node. */
-  join(group: string): void;
+  /**
+   * Joins a group (idempotent); group pushes reach it on every node. `false` when the connection cannot: the name is
+   * longer than `maxRoomBytes`, or the connection is in `maxSubscriptions` groups already.
+   */
+  join(group: string): boolean;
   /** Leaves a group (idempotent). */
   leave(group: string): void;
 }
@@ -105,6 +108,19 @@ export interface RohrpostOptions {
   readonly exposeErrors?: boolean;
   /** Where handler failures are reported. */
   readonly onHandlerError?: (err: unknown, type: string) => void;
+  /** Groups one connection may be in (the built-in subscribe's and app handlers' `join` alike). @default 10000 */
+  readonly maxSubscriptions?: number;
+  /**
+   * The longest group name (UTF-8 bytes) a connection may join: the server holds it while the connection is in the
+   * group. rohrpost's groups are short: `collection-52`. @default 1024
+   */
+  readonly maxRoomBytes?: number;
+}
+
+/** The options every connection shares, resolved. */
+interface Resolved extends RohrpostOptions {
+  readonly maxSubscriptions: number;
+  readonly maxRoomBytes: number;
 }
 
 /** The rohrpost dialect, with its handler registry. */
@@ -119,11 +135,11 @@ export const rohrpostGroup = (name: string): string => `rp:${name}`;
 class RohrpostConnection implements Handler {
   readonly #session: Session;
   readonly #handlers: ReadonlyMap<string, RohrpostHandler>;
-  readonly #options: RohrpostOptions;
+  readonly #options: Resolved;
   readonly #checkToken: AuthJwtChecker | undefined;
   #groups: Map<string, Membership> | undefined;
 
-  constructor(session: Session, handlers: ReadonlyMap<string, RohrpostHandler>, options: RohrpostOptions, checkToken: AuthJwtChecker | undefined) {
+  constructor(session: Session, handlers: ReadonlyMap<string, RohrpostHandler>, options: Resolved, checkToken: AuthJwtChecker | undefined) {
     this.#session = session;
     this.#handlers = handlers;
     this.#options = options;
@@ -178,9 +194,12 @@ class RohrpostConnection implements Handler {
     }
   }
 
-  join(group: string): void {
+  join(group: string): boolean {
     const groups = (this.#groups ??= new Map());
-    if (!groups.has(group)) groups.set(group, this.#session.join(rohrpostGroup(group)));
+    if (groups.has(group)) return true;
+    if (groups.size >= this.#options.maxSubscriptions || Buffer.byteLength(group) > this.#options.maxRoomBytes) return false;
+    groups.set(group, this.#session.join(rohrpostGroup(group)));
+    return true;
   }
 
   leave(group: string): boolean {
@@ -210,10 +229,14 @@ function targetOf(request: JsonObject): SubscriptionTarget | undefined {
 }
 
 const INVALID_TARGET = 'Invalid subscription: data must be {"type": <string>, "id": <string or number>}.';
+const groupTooLarge = (max: number): string => `Invalid subscription: the group name is longer than ${max} bytes.`;
+const tooManySubscriptions = (max: number): string => `Too many subscriptions (at most ${max} per connection).`;
 
 /** Creates the rohrpost dialect with its built-in `ping`, `subscribe` and `unsubscribe` handlers. */
 export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDialect {
   const handlers = new Map<string, RohrpostHandler>();
+  const maxSubscriptions = options.maxSubscriptions ?? 10_000;
+  const maxRoomBytes = options.maxRoomBytes ?? DEFAULT_MAX_ROOM_BYTES;
   const checkToken = options.authJwt === undefined ? undefined : createAuthJwtChecker(options.authJwt);
   const canSubscribe =
     options.canSubscribe ??
@@ -222,13 +245,18 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
       return room !== undefined && identity.rooms.allows(room);
     });
 
+  // One object for every connection.
+  const resolved: Resolved = { ...options, canSubscribe, maxSubscriptions, maxRoomBytes };
+
   handlers.set('ping', (ctx, request) => ctx.sendRaw(renderPong(request, ctx.id)));
   handlers.set('subscribe', async (ctx, request) => {
     const target = targetOf(request);
     if (target === undefined) return ctx.error(INVALID_TARGET);
-    if (!(await canSubscribe(ctx.identity, target, request, ctx.claims))) return ctx.error('ACCESS_DENIED');
     const group = `${target.type}-${target.id}`;
-    ctx.join(group);
+    // Before the permission check, which may ask a backend: the size alone decides.
+    if (Buffer.byteLength(group) > maxRoomBytes) return ctx.error(groupTooLarge(maxRoomBytes));
+    if (!(await canSubscribe(ctx.identity, target, request, ctx.claims))) return ctx.error('ACCESS_DENIED');
+    if (!ctx.join(group)) return ctx.error(tooManySubscriptions(maxSubscriptions));
     ctx.reply({ group });
   });
   handlers.set('unsubscribe', (ctx, request) => {
@@ -246,7 +274,7 @@ export function createRohrpostDialect(options: RohrpostOptions = {}): RohrpostDi
       handlers.set(type, handler);
     },
     open(session) {
-      return new RohrpostConnection(session, handlers, { ...options, canSubscribe }, checkToken);
+      return new RohrpostConnection(session, handlers, resolved, checkToken);
     },
     deny() {
       return { code: CloseCode.Unauthorized, reason: 'not authorized' };

@@ -22,6 +22,10 @@ export const TemplarError = {
   InvalidRoom: 'invalid-room',
   /** roomcast: `requestId` is an object or an array. */
   InvalidRequestId: 'invalid-request-id',
+  /** roomcast: the room's canonical text is longer than `maxRoomBytes`. */
+  RoomTooLarge: 'room-too-large',
+  /** roomcast: the `requestId`'s text is longer than `maxRoomBytes` (every publish to the subscription carries it). */
+  RequestIdTooLarge: 'request-id-too-large',
   /** roomcast: the connection reached `maxSubscriptions`. */
   TooManySubscriptions: 'too-many-subscriptions',
   /** roomcast: the message was dropped by the per-connection rate limit. */

@@ -11,7 +11,7 @@ import type { Envelope } from '../../core/envelope.js';
 import { CHANGE_EVENT, changeOf } from '../../models/changes.js';
 import { roomGroup, type Room } from '../../rooms/room.js';
 import { CloseCode } from '../../wire/close-codes.js';
-import type { Dialect, Handler, Session } from '../dialect.js';
+import { DEFAULT_MAX_ROOM_BYTES, type Dialect, type Handler, type Session } from '../dialect.js';
 import {
   DENIED,
   SUCCESS,
@@ -33,7 +33,14 @@ export interface TemplarOptions {
   readonly maxSubscriptions?: number;
   /** Answer the `status` action (it shows node-wide counters to any authorized client). @default true */
   readonly status?: boolean;
+  /**
+   * The longest room (its canonical JSON, in UTF-8 bytes) and the longest `requestId` a subscription may have:
+   * the server holds both for as long as it lives. django-binder's rooms are small objects such as
+   * `{"target":"user","id":42}`. @default 1024
+   */
+  readonly maxRoomBytes?: number;
 }
+
 
 /** The group-name prefix of templar rooms, for counting them. */
 const ROOM_PREFIX = 'room:';
@@ -76,6 +83,10 @@ class TemplarConnection implements Handler {
 
   #subscribe(room: Room, tail: string): string {
     const session = this.#session;
+    // Sizes first: a subscription holds both for its lifetime, allowed or not is a matter of the room's content.
+    const max = this.#options.maxRoomBytes;
+    if (Buffer.byteLength(room.key) > max) return renderError(TemplarError.RoomTooLarge);
+    if (Buffer.byteLength(tail) - 1 > max) return renderError(TemplarError.RequestIdTooLarge);
     if (!session.identity.rooms.allows(room)) return renderError(TemplarError.RoomNotFound);
     const group = roomGroup(room);
     // The same (requestId, room) again: already live, nothing to add.
@@ -125,7 +136,11 @@ function status(session: Session): TemplarStatus {
 
 /** Creates the templar dialect. */
 export function createTemplarDialect(options: TemplarOptions = {}): Dialect {
-  const resolved = { maxSubscriptions: options.maxSubscriptions ?? 10_000, status: options.status ?? true };
+  const resolved = {
+    maxSubscriptions: options.maxSubscriptions ?? 10_000,
+    status: options.status ?? true,
+    maxRoomBytes: options.maxRoomBytes ?? DEFAULT_MAX_ROOM_BYTES,
+  };
   return {
     name: 'templar',
     path: options.path ?? '/ws/',

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LAST_PAGE, bindingFilters, bindingPage } from '../../../src/dialects/binding/query.js';
+import { FILTER_LIMITS, decodeFilter } from '../../../src/models/filters.js';
 
 test('page: Django get_page over int(page), as channels-binding 1.9.8 calls it', () => {
   assert.equal(bindingPage(undefined), 1);
@@ -58,4 +59,29 @@ test('property: no list value is left outside an operator, and other values are 
       assert.equal(Object.keys(out).length, Object.values(filters).filter((v) => !Array.isArray(v) || v.length > 0).length);
     }),
   );
+});
+
+test('property: the values of list filters count toward the 1,000 a filter compares, in $or branches too (issue 13)', () => {
+  const fields = { id: 'key', rank: 'integer', title: 'text' } as const;
+  // Up to 4 branches, each a list filter of up to 400 ranks and maybe a title: at most 1,604 values in all.
+  const branch = fc.record({ ranks: fc.integer({ min: 0, max: 400 }), title: fc.boolean() });
+  fc.assert(
+    fc.property(fc.array(branch, { minLength: 1, maxLength: 4 }), fc.boolean(), (branches, top) => {
+      const filter = (b: { ranks: number; title: boolean }): Record<string, unknown> => ({
+        rank: Array.from({ length: b.ranks }, (_, i) => i),
+        ...(b.title ? { title: 'x' } : {}),
+      });
+      const raw = top && branches.length === 1 ? filter(branches[0]!) : { $or: branches.map(filter) };
+      const values = branches.reduce((n, b) => n + b.ranks + (b.title ? 1 : 0), 0);
+      const decoded = decodeFilter(bindingFilters(raw), fields);
+      if (values > FILTER_LIMITS.values) assert.deepEqual(decoded, { error: 'filters compare more than 1000 values' });
+      else assert.ok('filter' in decoded, JSON.stringify(decoded));
+    }),
+    { numRuns: 200 },
+  );
+  // At the edge: 1,000 values in one list pass, one more anywhere is refused.
+  const ranks = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  assert.ok('filter' in decodeFilter(bindingFilters({ rank: ranks(1000) }), fields));
+  assert.deepEqual(decodeFilter(bindingFilters({ rank: ranks(1000), title: 'x' }), fields), { error: 'filters compare more than 1000 values' });
+  assert.deepEqual(decodeFilter(bindingFilters({ $or: [{ rank: ranks(999) }, { rank: [1, 2] }] }), fields), { error: 'filters compare more than 1000 values' });
 });
