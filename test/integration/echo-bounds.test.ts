@@ -85,7 +85,7 @@ test('templar: 60 KB types, rooms and request ids get fixed error strings', asyn
   const url = `ws://127.0.0.1:${fx.rc.port}/ws/?user=1`;
   // The greeting comes first.
   assert.equal((await bounded(url, { type: HUGE }, 0, 1)).message, 'message-type-not-allowed');
-  assert.equal((await bounded(url, { type: 'subscribe', room: { [HUGE]: 1 }, requestId: 1 }, 0, 1)).message, 'room-not-found');
+  assert.equal((await bounded(url, { type: 'subscribe', room: { [HUGE]: 1 }, requestId: 1 }, 0, 1)).message, 'room-too-large');
   assert.equal((await bounded(url, { type: 'unsubscribe', requestId: HUGE }, 0, 1)).message, 'not-subscribed');
   assert.equal((await bounded(url, `{"type":"subscribe","room":${HUGE}}`, 0, 1)).message, 'non-json-message');
 });
