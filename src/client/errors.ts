@@ -5,6 +5,8 @@
  * @module
  */
 
+import { CloseCode } from '../wire/close-codes.js';
+
 /** Why a request failed. */
 export type RequestFailure =
   /** The server answered with an error; see `error` and `data`. */
@@ -41,4 +43,16 @@ export class RequestError extends Error {
       this.data = server.data;
     }
   }
+}
+
+/**
+ * The error of a request that a lost socket ended: `closed` when the server refused the connection's credentials
+ * (`refused`: the dialect said so, or the close code is 4001/4003; the client stops), else `disconnected`.
+ */
+export function lostRequestError(type: string, info: { readonly code: number; readonly reason: string }, refused: boolean): RequestError {
+  const close = `${info.code}${info.reason === '' ? '' : ` ${info.reason}`}`;
+  if (refused || info.code === CloseCode.Unauthorized || info.code === CloseCode.Forbidden) {
+    return new RequestError('closed', type, `${type}: the server refused this connection's credentials (${close}): check the token or session; the server's log says why`);
+  }
+  return new RequestError('disconnected', type, `${type}: the connection was lost (${close})`);
 }

@@ -15,7 +15,7 @@
  * @module
  */
 import { CloseCode } from '../wire/close-codes.js';
-import { RequestError } from './errors.js';
+import { lostRequestError, RequestError } from './errors.js';
 import type { CloseInfo, LinkOptions } from './link.js';
 import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
@@ -250,7 +250,7 @@ export class RohrpostClient extends LinkedClient<RohrpostEvents> {
     const again: Pending[] = [];
     for (const pending of this.#inflight.values()) {
       if (pending.retry && info.reconnecting) again.push(pending);
-      else pending.fail(new RequestError('disconnected', pending.type, `${pending.type}: the connection was lost (${info.code} ${info.reason})`));
+      else pending.fail(lostRequestError(pending.type, info, this.link.refused));
     }
     this.#inflight.clear();
     this.#queue = [...again, ...this.#queue];

@@ -15,7 +15,7 @@
  * @module
  */
 import { randomId } from './environment.js';
-import { RequestError } from './errors.js';
+import { lostRequestError, RequestError } from './errors.js';
 import type { CloseInfo, LinkOptions } from './link.js';
 import { LinkedClient, type LinkEvents } from './linked.js';
 import { Pending } from './requests.js';
@@ -227,7 +227,7 @@ export class TemplarClient extends LinkedClient<TemplarEvents> {
       const sub = this.#subs.get(requestId);
       if (kind === 'subscribe' && sub?.confirm === pending && info.reconnecting) continue;
       if (kind === 'unsubscribe') pending.succeed();
-      else pending.fail(new RequestError('disconnected', kind, `${kind}: the connection was lost (${info.code} ${info.reason})`));
+      else pending.fail(lostRequestError(kind, info, this.link.refused));
     }
     if (!info.reconnecting) {
       for (const sub of [...this.#subs.values()]) {

@@ -87,6 +87,11 @@ test('an unauthorized user gets authFailed and is not reconnected', async () => 
     assert.equal(backend.requests.length - before, 1);
     assert.equal(c.state, 'stopped');
     assert.equal((await failure(c.subscribe({ location: 'Delft' }))).code, 'closed');
+    // A subscribe made at once, in flight when the server refuses: it says so, not that the network dropped.
+    const eager = client(rc.port);
+    const err = await failure(eager.subscribe({ location: 'Delft' }));
+    assert.equal(err.code, 'closed');
+    assert.match(err.message, /^subscribe: the server refused this connection's credentials \(1000 not authorized\): check the token/);
     await rc.close();
   } finally {
     backend.answer({ body: { allowed_rooms: [{ location: '*' }] } });
