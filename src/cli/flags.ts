@@ -67,7 +67,7 @@ export const FLAGS: readonly Flag[] = [
   { name: 'max-subscriptions', type: 'int', arg: 'N', default: '10000', help: 'subscriptions per connection (templar rooms, rohrpost groups, binding streams and objects)' },
   { name: 'max-room-bytes', type: 'int', arg: 'N', default: '1024', min: 1, help: 'longest room a client may subscribe to, in bytes of its JSON (templar rooms and requestIds, rohrpost groups, binding keys)' },
   { name: 'no-status', type: 'bool', help: 'refuse the templar status action (it shows node-wide counters)' },
-  { name: 'shutdown-grace', type: 'int', arg: 'SECONDS', default: '5', help: 'on SIGTERM, time for clients and in-flight triggers before sockets are destroyed' },
+  { name: 'shutdown-grace', type: 'int', arg: 'SECONDS', default: '5', help: 'on SIGTERM or SIGINT, time for clients and in-flight triggers before sockets are destroyed' },
   { name: 'log-level', type: 'string', arg: 'LEVEL', default: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], help: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'log-format', type: 'string', arg: 'FORMAT', default: 'auto', choices: ['auto', 'json', 'pretty'], help: 'json: one pino JSON object a line; pretty: readable lines and a start-up summary; auto: pretty on a terminal, else json' },
   { name: 'config', type: 'string', arg: 'FILE', help: 'JSON file with any of these settings' },
