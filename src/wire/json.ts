@@ -20,7 +20,7 @@ export class JsonNumber {
   readonly isInteger: boolean;
   constructor(lexeme: string) {
     this.lexeme = lexeme;
-    this.isInteger = !/[.eE]/.test(lexeme);
+    this.isInteger = isIntegerLexeme(lexeme);
   }
   /** The nearest double, for code that needs arithmetic. */
   get value(): number {
@@ -30,6 +30,15 @@ export class JsonNumber {
   toJSON(): number {
     return this.value;
   }
+}
+
+/** Whether a number lexeme has no fraction and no exponent; scanned by hand, as the parser scans numbers. */
+function isIntegerLexeme(lexeme: string): boolean {
+  for (let i = 0; i < lexeme.length; i++) {
+    const c = lexeme.charCodeAt(i);
+    if (c === 0x2e || c === 0x65 || c === 0x45) return false;
+  }
+  return true;
 }
 
 /** A JSON object as parsed: no prototype, so `__proto__` is an ordinary key. */
