@@ -15,11 +15,21 @@ export interface FrameKind {
   readonly frame: (size: number) => string;
 }
 
-/** A dialect's frames: the benign one and the hostile ones to compare with it. */
+/**
+ * A dialect's frames: two benign ones and the hostile ones to compare with them. `benign` is one long string, the
+ * cheapest frame of its size there is; `structured` is what a client's large frame looks like (records of ten
+ * fields of mixed types), the fairer comparison.
+ */
 export interface FrameSet {
   readonly benign: FrameKind;
+  readonly structured: FrameKind;
   readonly hostile: readonly FrameKind[];
 }
+
+/** One record of ten fields of mixed types, as an app's list of items holds them (about 200 bytes). */
+const RECORD =
+  '{"id":1234,"name":"Invoice 2026-0042","price":129.95,"quantity":3,"paid":false,"tags":["urgent","q4"],' +
+  '"created":"2026-12-02T04:00:00Z","customer":{"id":77,"name":"Jansen BV"},"note":"deliver before noon","score":0.75}';
 
 /** `head`, then `unit` repeated to fill the size, then `tail` (`sep` between units). */
 function fill(head: string, unit: string, tail: string, size: number, sep = ''): string {
@@ -51,6 +61,8 @@ function manyKeys(head: string, tail: string, size: number, prefix = ''): string
 /** Frames of the templar dialect (`/ws/`). Rooms are allowed by `{"location":"*"}`. */
 export const TEMPLAR: FrameSet = {
   benign: { name: 'subscribe, a long room string', frame: (size) => fill('{"type":"subscribe","requestId":"r","room":{"location":"', 'a', '"}}', size) },
+  // A templar client's frames are small by nature (a room of a few fields); the largest plausible one carries records.
+  structured: { name: 'subscribe, a room value of records', frame: (size) => fill('{"type":"subscribe","requestId":"r","room":{"location":[', RECORD, ']}}', size, ',') },
   hostile: [
     { name: 'unsubscribe, requestId of digits', frame: (size) => fill('{"type":"unsubscribe","requestId":', '9', '}', size) },
     { name: 'subscribe, room value of digits', frame: (size) => fill('{"type":"subscribe","requestId":"r","room":{"location":', '9', '}}', size) },
@@ -72,6 +84,7 @@ export const TEMPLAR: FrameSet = {
 /** Frames of the rohrpost dialect (`/ws/rohrpost/`). */
 export const ROHRPOST: FrameSet = {
   benign: { name: 'ping, a long data string', frame: (size) => fill('{"type":"ping","id":1,"data":{"text":"', 'a', '"}}', size) },
+  structured: { name: 'ping, data of records', frame: (size) => fill('{"type":"ping","id":1,"data":{"items":[', RECORD, ']}}', size, ',') },
   hostile: [
     { name: 'ping, id of digits', frame: (size) => fill('{"type":"ping","id":', '9', '}', size) },
     { name: 'ping, data of digits', frame: (size) => fill('{"type":"ping","id":1,"data":{"n":', '9', '}}', size) },
@@ -91,6 +104,8 @@ export const ROHRPOST: FrameSet = {
 /** Frames of the binding dialect (`/ws/binding/`), on a model `bench.Note`. */
 export const BINDING: FrameSet = {
   benign: { name: 'search, a filter of a long text', frame: (size) => fill('{"event":"bench.Note.search","data":{"filters":{"text":"', 'a', '"}}}', size) },
+  // A note whose json field holds the records: decoded, validated and stored (SQLite in memory).
+  structured: { name: 'create, a note with records', frame: (size) => fill('{"event":"bench.Note.create","data":{"text":"note","n":1,"items":[', RECORD, ']}}', size, ',') },
   hostile: [
     { name: 'search, a filter of digits', frame: (size) => fill('{"event":"bench.Note.search","data":{"filters":{"n":', '9', '}}}', size) },
     { name: 'search, $or of many branches', frame: (size) => fill('{"event":"bench.Note.search","data":{"filters":{"$or":[', '{"n":1}', ']}}}', size, ',') },
