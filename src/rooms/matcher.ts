@@ -15,6 +15,11 @@ export interface RoomMatcher {
   readonly allowed: readonly Room[];
   /** Whether `room` may be subscribed to. */
   allows(room: Room): boolean;
+  /**
+   * The most fields an allowed room has: a requested room with more can match none (the key sets must be equal), so
+   * a dialect may refuse it without building its identity (a 64 KB room of 7,000 keys).
+   */
+  readonly maxFields: number;
 }
 
 /**
@@ -28,10 +33,12 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
   const exact = new Set<string>();
   const allowed: Room[] = [];
   const byShape = new Map<string, Room[]>();
+  let maxFields = 0;
   for (const room of rooms) {
     if (exact.has(room.key)) continue;
     exact.add(room.key);
     allowed.push(room);
+    maxFields = Math.max(maxFields, room.fields.size);
     const shape = shapeOf(room);
     const list = byShape.get(shape);
     if (list === undefined) byShape.set(shape, [room]);
@@ -39,6 +46,7 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
   }
   return {
     allowed,
+    maxFields,
     allows(room: Room): boolean {
       if (exact.has(room.key)) return true;
       const candidates = byShape.get(shapeOf(room));

@@ -23,6 +23,28 @@ export function canonicalJson(value: JsonValue): string | undefined {
 }
 
 /**
+ * Whether {@link canonicalJson} gives `value` a text, found without building it: a float that overflows to infinity
+ * (or a hand-made lexeme that is no number) has none.
+ */
+export function hasCanonicalText(value: JsonValue): boolean {
+  if (value instanceof JsonNumber) {
+    try {
+      numberText(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!hasCanonicalText(value[i] as JsonValue)) return false;
+    return true;
+  }
+  for (const key in value) if (!hasCanonicalText(value[key] as JsonValue)) return false;
+  return true;
+}
+
+/**
  * The canonical text of `value`, built by appending to one string per container (V8 joins the pieces once, when
  * the text is first read). A parent that joined its children's texts with `Array.join` copied every character
  * once per level of nesting: 64 levels of a 64 KB frame.

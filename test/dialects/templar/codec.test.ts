@@ -5,6 +5,7 @@ import { decodeTemplar, naiveLocalIso, renderError, renderGreeting, TemplarError
 import { toRoom } from '../../../src/rooms/room.js';
 import { parseJson } from '../../../src/wire/json.js';
 import { SIZE, TEMPLAR, sortedText } from '../../helpers/hostile.js';
+import { counting } from '../../helpers/spy.js';
 
 const decode = (frame: unknown): ReturnType<typeof decodeTemplar> =>
   decodeTemplar(typeof frame === 'string' ? frame : JSON.stringify(frame));
@@ -110,4 +111,33 @@ test('every hostile frame gets its right answer (issue 13; their cost is the ben
     const want = kind === TEMPLAR.benign ? subscribe(sortedText(room(frame))) : (expected[kind.name] as (f: string) => Answer)(frame);
     assert.deepEqual(answer(decodeTemplar(frame)), want, kind.name);
   }
+});
+
+test('a room with more fields than any allowed room is refused as room-not-found without building its identity', () => {
+  const frame = (TEMPLAR.hostile.find((k) => k.name === 'subscribe, room of many keys') as { frame: (n: number) => string }).frame(SIZE);
+  const { result, calls } = counting(JSON, 'stringify', () => decodeTemplar(frame, { maxRoomFields: 2 }));
+  assert.deepEqual(result, { kind: 'error', error: TemplarError.RoomNotFound, generic: false });
+  assert.equal(calls, 1, 'JSON.stringify calls (the requestId\'s only, not 7,000 keys\')');
+  // Without the limit, it is a room (the matcher refuses it later).
+  assert.equal(decodeTemplar(frame).kind, 'subscribe');
+});
+
+test('maxRoomFields changes no answer but a room the matcher would refuse, in high-templar order (property)', () => {
+  const rooms = fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('1e999', '1.0', '12345678901234567890')), { maxKeys: 5 });
+  const requestIds = fc.oneof(fc.constant(undefined), fc.constant(null), fc.constant('"r"'), fc.constant('{}'), fc.constant('7'));
+  fc.assert(
+    fc.property(rooms, requestIds, fc.nat(6), (room, requestId, max) => {
+      // Values given as strings of digits are written as numbers, so that floats that overflow reach the decoder.
+      const members = Object.entries(room).map(([k, v]) => `${JSON.stringify(k)}:${typeof v === 'string' && /^[0-9.e]+$/.test(v) ? v : JSON.stringify(v)}`);
+      const frame = `{"type":"subscribe","room":{${members.join(',')}}${requestId === undefined ? '' : `,"requestId":${requestId}`}}`;
+      const plain = decodeTemplar(frame);
+      const limited = decodeTemplar(frame, { maxRoomFields: max });
+      if (plain.kind === 'subscribe' && plain.room.fields.size > max) {
+        assert.deepEqual(limited, { kind: 'error', error: TemplarError.RoomNotFound, generic: false });
+      } else {
+        assert.deepEqual(limited, plain);
+      }
+    }),
+    { numRuns: 2000 },
+  );
 });
