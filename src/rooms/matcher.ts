@@ -8,6 +8,7 @@
  * @module
  */
 import { WILDCARD, type Room } from './room.js';
+import { quote } from '../wire/canonical.js';
 
 /** Decides subscriptions for one identity. Built once per connection; allowed rooms are de-duplicated. */
 export interface RoomMatcher {
@@ -57,7 +58,7 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
 
 function shapeOf(room: Room): string {
   // Field names are already sorted; NUL cannot be confused with a name boundary after JSON escaping.
-  return [...room.fields.keys()].map((k) => JSON.stringify(k)).join('\0');
+  return [...room.fields.keys()].map(quote).join('\0');
 }
 
 function covers(allowed: Room, requested: Room): boolean {

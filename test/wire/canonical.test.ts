@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson, compareCodePoints, sortedKeys } from '../../src/wire/canonical.js';
+import { canonicalJson, compareCodePoints, quote, sortedKeys } from '../../src/wire/canonical.js';
 import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
 import { counting } from '../helpers/spy.js';
 
@@ -163,4 +163,13 @@ test('deeply nested values are written into one text, not joined once per level 
     assert.equal(result, source);
     assert.equal(calls, 0, 'Array.prototype.join calls');
   }
+});
+
+test('quote writes every string as JSON.stringify does (property)', () => {
+  const special = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\uD800', '\uDC00', '\u{1F600}', 'é', 'a');
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.array(special, { maxLength: 70 }).map((a) => a.join('')));
+  fc.assert(
+    fc.property(text, (s) => assert.equal(quote(s), JSON.stringify(s))),
+    { numRuns: 5000 },
+  );
 });
