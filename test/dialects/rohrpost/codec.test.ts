@@ -140,3 +140,14 @@ function answer(frame: string): string {
   assert.ok(cmd.kind === 'request' && cmd.type === 'ping');
   return renderPong(cmd.request, cmd.id);
 }
+
+test('a ping whose data has a "json" member echoes it as data, never as raw text of the reply', () => {
+  // The reply's pre-serialized form is {json: text}; a client's data of that shape was written into the pong as is.
+  const pongOf = (data: string): string => answer(`{"type":"ping","id":1,"data":${data}}`);
+  assert.equal(pongOf('{"json":"1,\\"x\\":2"}'), '{"id":1,"type":"pong","data":{"json":"1,\\"x\\":2"}}');
+  assert.equal(pongOf('{"json":"{}"}'), '{"id":1,"type":"pong","data":{"json":"{}"}}');
+  // Empty data stays out of the reply, as rohrpost leaves out every falsy key.
+  assert.equal(pongOf('{}'), '{"id":1,"type":"pong"}');
+  assert.equal(pongOf('[]'), '{"id":1,"type":"pong","data":{"data":[]}}');
+  assert.equal(pongOf('{"x":1e999}'), '{"id":1,"type":"pong","data":null}');
+});
