@@ -11,7 +11,7 @@ import { gc, ready } from './common.js';
 
 const store = await openStore('sqlite::memory:');
 const models = createModels(store);
-const notes = models.define({ name: 'bench.Note', table: 'bench_note', fields: { id: 'key', text: 'text', n: 'integer' } });
+const notes = models.define({ name: 'bench.Note', table: 'bench_note', fields: { id: 'key', text: 'text', n: 'integer', items: 'json' } });
 await models.migrate();
 for (let i = 1; i <= 20; i++) await notes.create({ text: `note ${i}`, n: i });
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ModelDefinition, ModelObject } from './define.js';
-import { ModelError } from './errors.js';
+import { cutDetails, ModelError, Problems } from './errors.js';
 import { checkValue, fieldType, MAX_SERIAL } from './fields.js';
 import { describeIssues } from './schema.js';
 import { textProblem } from './values.js';
@@ -16,23 +16,23 @@ import { quoted } from '../wire/quote.js';
 /** The fields of `input` a client may write, checked; throws `invalid` listing every problem. */
 export function checkFields(def: ModelDefinition, input: unknown, what: 'create' | 'update'): ModelObject {
   if (!isPlainObject(input)) throw new ModelError('invalid', `${what}: the data must be a JSON object`);
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(input)) {
+  const problems = new Problems();
+  for (const name of Object.keys(input)) {
     const type = fieldType(def.fields, name);
-    if (type === undefined) problems.push(`${quoted(name)}: unknown field`);
-    else if (type === 'key') problems.push(`${name}: assigned by the database`);
-    else if (name === def.key && what === 'update') problems.push(`${name}: the key cannot change`);
+    if (type === undefined) problems.add(() => `${quoted(name)}: unknown field`);
+    else if (type === 'key') problems.add(() => `${name}: assigned by the database`);
+    else if (name === def.key && what === 'update') problems.add(() => `${name}: the key cannot change`);
     else {
-      const problem = checkValue(type, value);
-      if (problem !== undefined) problems.push(`${name}: ${problem}`);
+      const problem = checkValue(type, input[name]);
+      if (problem !== undefined) problems.add(() => `${name}: ${problem}`);
     }
   }
   // A key the client gives must be given: a NULL or empty key could never be found again.
   if (what === 'create' && def.keyType !== 'key') {
     const key = input[def.key];
-    if (key === undefined || key === null || key === '') problems.push(`${def.key}: required`);
+    if (key === undefined || key === null || key === '') problems.add(() => `${def.key}: required`);
   }
-  if (problems.length > 0) throw new ModelError('invalid', `${what}: invalid data`, problems);
+  if (!problems.empty) throw new ModelError('invalid', `${what}: invalid data`, problems.list());
   return input;
 }
 
@@ -44,21 +44,21 @@ export function checkFields(def: ModelDefinition, input: unknown, what: 'create'
 export async function checkSchema(def: ModelDefinition, object: ModelObject, what: 'create' | 'update', writes?: readonly string[]): Promise<ModelObject> {
   if (def.schema === undefined) return object;
   const result = await def.schema['~standard'].validate(object);
-  if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, describeIssues(result.issues));
+  if (result.issues !== undefined) throw new ModelError('invalid', `${what}: invalid data`, cutDetails(describeIssues(result.issues)));
   if (!isPlainObject(result.value)) throw new ModelError('invalid', `${what}: the schema did not produce an object`);
   // A schema may only shape the model's own fields, and what it gives must fit them as input must.
   const out: ModelObject = {};
-  const problems: string[] = [];
+  const problems = new Problems();
   for (const [name, given] of Object.entries(result.value)) {
     const type = fieldType(def.fields, name);
     if (type === undefined || type === 'key') continue;
     // A schema that coerces timestamps (z.coerce.date()) gives Dates.
     const value = type === 'timestamp' && given instanceof Date && !Number.isNaN(given.getTime()) ? given.toISOString() : given;
     const problem = value === undefined || (writes !== undefined && !writes.includes(name)) ? undefined : checkValue(type, value);
-    if (problem !== undefined) problems.push(`${name}: ${problem} (as the schema gave it)`);
+    if (problem !== undefined) problems.add(() => `${name}: ${problem} (as the schema gave it)`);
     out[name] = value;
   }
-  if (problems.length > 0) throw new ModelError('invalid', `${what}: invalid data`, problems);
+  if (!problems.empty) throw new ModelError('invalid', `${what}: invalid data`, problems.list());
   return out;
 }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import { WILDCARD, type Room } from './room.js';
+import { quote } from '../wire/canonical.js';
 
 /** Decides subscriptions for one identity. Built once per connection; allowed rooms are de-duplicated. */
 export interface RoomMatcher {
@@ -15,6 +16,11 @@ export interface RoomMatcher {
   readonly allowed: readonly Room[];
   /** Whether `room` may be subscribed to. */
   allows(room: Room): boolean;
+  /**
+   * The most fields an allowed room has: a requested room with more can match none (the key sets must be equal), so
+   * a dialect may refuse it without building its identity (a 64 KB room of 7,000 keys).
+   */
+  readonly maxFields: number;
 }
 
 /**
@@ -28,10 +34,12 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
   const exact = new Set<string>();
   const allowed: Room[] = [];
   const byShape = new Map<string, Room[]>();
+  let maxFields = 0;
   for (const room of rooms) {
     if (exact.has(room.key)) continue;
     exact.add(room.key);
     allowed.push(room);
+    maxFields = Math.max(maxFields, room.fields.size);
     const shape = shapeOf(room);
     const list = byShape.get(shape);
     if (list === undefined) byShape.set(shape, [room]);
@@ -39,6 +47,7 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
   }
   return {
     allowed,
+    maxFields,
     allows(room: Room): boolean {
       if (exact.has(room.key)) return true;
       const candidates = byShape.get(shapeOf(room));
@@ -49,7 +58,7 @@ export function createRoomMatcher(rooms: Iterable<Room>): RoomMatcher {
 
 function shapeOf(room: Room): string {
   // Field names are already sorted; NUL cannot be confused with a name boundary after JSON escaping.
-  return [...room.fields.keys()].map((k) => JSON.stringify(k)).join('\0');
+  return [...room.fields.keys()].map(quote).join('\0');
 }
 
 function covers(allowed: Room, requested: Room): boolean {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { canonicalJson, sortedKeys } from '../wire/canonical.js';
+import { canonicalJson, quote, sortedKeys } from '../wire/canonical.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../wire/json.js';
 
 /** A room with its canonical identity. */
@@ -33,7 +33,7 @@ function roomFromObject(value: JsonObject): Room | undefined {
     const text = canonicalJson(value[name] as JsonValue);
     if (text === undefined) return undefined;
     fields.set(name, text);
-    parts.push(`${JSON.stringify(name)}:${text}`);
+    parts.push(`${quote(name)}:${text}`);
   }
   return { key: `{${parts.join(',')}}`, fields };
 }

@@ -20,7 +20,7 @@ export class JsonNumber {
   readonly isInteger: boolean;
   constructor(lexeme: string) {
     this.lexeme = lexeme;
-    this.isInteger = !/[.eE]/.test(lexeme);
+    this.isInteger = isIntegerLexeme(lexeme);
   }
   /** The nearest double, for code that needs arithmetic. */
   get value(): number {
@@ -30,6 +30,15 @@ export class JsonNumber {
   toJSON(): number {
     return this.value;
   }
+}
+
+/** Whether a number lexeme has no fraction and no exponent; scanned by hand, as the parser scans numbers. */
+function isIntegerLexeme(lexeme: string): boolean {
+  for (let i = 0; i < lexeme.length; i++) {
+    const c = lexeme.charCodeAt(i);
+    if (c === 0x2e || c === 0x65 || c === 0x45) return false;
+  }
+  return true;
 }
 
 /** A JSON object as parsed: no prototype, so `__proto__` is an ordinary key. */
@@ -250,24 +259,32 @@ class Parser {
   }
 
   value(depth: number): JsonValue {
-    this.skipSpace();
     const text = this.text;
-    switch (text.charCodeAt(this.i)) {
+    // Blanks are skipped only where there are any: a dense frame has none, and 32,000 values.
+    let c = text.charCodeAt(this.i);
+    if (c <= 0x20) {
+      this.skipSpace();
+      c = text.charCodeAt(this.i);
+    }
+    switch (c) {
       case 0x7b: // {
         return this.object(depth);
       case 0x5b: { // [
         if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
         this.i++;
         const arr: JsonValue[] = [];
-        this.skipSpace();
+        if (text.charCodeAt(this.i) <= 0x20) this.skipSpace();
         if (text.charCodeAt(this.i) === 0x5d) {
           this.i++;
           return arr;
         }
         for (;;) {
           arr.push(this.value(depth + 1));
-          this.skipSpace();
-          const c = text.charCodeAt(this.i);
+          let c = text.charCodeAt(this.i);
+          if (c <= 0x20) {
+            this.skipSpace();
+            c = text.charCodeAt(this.i);
+          }
           this.i++;
           if (c === 0x2c) continue;
           if (c === 0x5d) return arr;
@@ -294,16 +311,16 @@ class Parser {
     const text = this.text;
     this.i++;
     const obj = Object.create(null) as JsonObject;
-    this.skipSpace();
+    if (text.charCodeAt(this.i) <= 0x20) this.skipSpace();
     if (text.charCodeAt(this.i) === 0x7d) {
       this.i++;
       return obj;
     }
     for (;;) {
-      this.skipSpace();
+      if (text.charCodeAt(this.i) <= 0x20) this.skipSpace();
       if (text.charCodeAt(this.i) !== 0x22) this.fail('expected a key');
       const key = this.string();
-      this.skipSpace();
+      if (text.charCodeAt(this.i) <= 0x20) this.skipSpace();
       if (text.charCodeAt(this.i) !== 0x3a) this.fail("expected ':'");
       this.i++;
       if (depth === 0 && this.raw !== undefined) {
@@ -314,8 +331,11 @@ class Parser {
       } else {
         obj[key] = this.value(depth + 1);
       }
-      this.skipSpace();
-      const c = text.charCodeAt(this.i);
+      let c = text.charCodeAt(this.i);
+      if (c <= 0x20) {
+        this.skipSpace();
+        c = text.charCodeAt(this.i);
+      }
       this.i++;
       if (c === 0x2c) continue;
       if (c === 0x7d) return obj;

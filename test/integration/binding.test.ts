@@ -167,6 +167,14 @@ for (const engine of engines) {
         code: 'invalid',
         details: ['title: must be a string', 'colour: unknown field', 'id: assigned by the database'],
       });
+      // 5,000 problems: the first 20, then how many more (not a reply the size of a 64 KB frame again).
+      const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, 1]));
+      assert.deepEqual(await ask(bob, 'shop.Todo.create', { title: 'x', owner: 2, ...unknown }), {
+        event: 'shop.Todo.create',
+        error: 'create: invalid data',
+        code: 'invalid',
+        details: [...Array.from({ length: 20 }, (_, i) => `f${i}: unknown field`), 'and 4,980 more'],
+      });
       await ask(bob, 'shop.Todo.delete', { id: created.data.id });
     });
 

@@ -92,6 +92,13 @@ describe('subscribe and unsubscribe', () => {
     const c = await authorized([{ target: 'chat' }]);
     assert.deepEqual(await c.ask({ type: 'subscribe', room: { target: 'other' }, requestId: 'a' }), { code: 'error', message: 'room-not-found' });
   });
+  test('a room of more fields than any allowed one: room-not-found, or its own error first in high-templar order', async () => {
+    const c = await authorized([{ target: 'chat' }, { target: 'allocation', driver: '*' }]);
+    const room = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i]));
+    assert.deepEqual(await c.ask({ type: 'subscribe', room, requestId: 'a' }), { code: 'error', message: 'room-not-found' });
+    assert.deepEqual(await c.ask({ type: 'subscribe', room }), { code: 'error', message: 'no-request-id' });
+    assert.deepEqual(await c.ask({ type: 'subscribe', room: { ...room, target: 'chat' }, requestId: {} }), { code: 'error', message: 'invalid-request-id' });
+  });
   test('subscribe with wildcards', async () => {
     const c = await authorized([{ target: 'allocation', allocation: '*', driver: '*', truck: '*' }]);
     const room = { target: 'allocation', allocation: 1, driver: '*', truck: '*' };

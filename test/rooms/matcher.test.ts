@@ -86,3 +86,18 @@ test('property: the matcher agrees with the rule written out naively', () => {
     { numRuns: 1000 },
   );
 });
+
+test('maxFields is the most fields an allowed room has: a room with more can match none (property)', () => {
+  assert.equal(createRoomMatcher([]).maxFields, 0);
+  const value = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom('"*"', '1', '"x"'), { maxKeys: 4 });
+  fc.assert(
+    fc.property(fc.array(value, { maxLength: 4 }), value, (allowedValues, requested) => {
+      const allowed = allowedValues.map((v) => room(`{${Object.entries(v).map(([k, x]) => `"${k}":${x}`).join(',')}}`));
+      const matcher = createRoomMatcher(allowed);
+      assert.equal(matcher.maxFields, Math.max(0, ...allowed.map((r) => r.fields.size)));
+      const r = room(`{${Object.entries(requested).map(([k, x]) => `"${k}":${x}`).join(',')}}`);
+      if (r.fields.size > matcher.maxFields) assert.equal(matcher.allows(r), false);
+    }),
+    { numRuns: 500 },
+  );
+});

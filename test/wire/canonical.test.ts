@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson, compareCodePoints, sortedKeys } from '../../src/wire/canonical.js';
-import { leastMs } from '../helpers/hostile.js';
+import { canonicalJson, compareCodePoints, quote, sortedKeys } from '../../src/wire/canonical.js';
 import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
+import { counting } from '../helpers/spy.js';
 
 const canon = (text: string): string | undefined => {
   const r = parseJson(text);
@@ -137,19 +137,39 @@ test('keys sort by code point whether or not they hold surrogates (property)', (
   );
 });
 
-test('deeply nested values canonicalize in time linear in their size, not once per level', () => {
-  const deep = (n: number): JsonValue => {
-    const r = parseJson('['.repeat(63) + '1,'.repeat(n) + '1' + ']'.repeat(63));
+test('an integer of any length is its own identity, never converted through BigInt (quadratic in its digits)', () => {
+  const digits = '9'.repeat(65_000);
+  const original = globalThis.BigInt;
+  globalThis.BigInt = (() => {
+    throw new Error('BigInt called');
+  }) as unknown as BigIntConstructor;
+  try {
+    assert.equal(canon(digits), digits);
+    assert.equal(canon(`-${digits}`), `-${digits}`);
+    assert.equal(canon(`{"id":${digits}}`), `{"id":${digits}}`);
+    assert.equal(canonicalJson(new JsonNumber(`-000${digits}`)), `-${digits}`);
+  } finally {
+    globalThis.BigInt = original;
+  }
+});
+
+test('deeply nested values are written into one text, not joined once per level (which copied it 63 times)', () => {
+  const text = `${'['.repeat(63)}${'1,'.repeat(8000)}1${']'.repeat(63)}`;
+  const nestedObjects = `${'{"a":'.repeat(63)}[${'1,'.repeat(8000)}1]${'}'.repeat(63)}`;
+  for (const source of [text, nestedObjects]) {
+    const r = parseJson(source);
     assert.ok(r.ok);
-    return r.value;
-  };
-  const small = deep(8000);
-  const big = deep(32000);
-  const grew = leastMs(() => canonicalJson(big)) / leastMs(() => canonicalJson(small));
-  assert.ok(grew < 6.5, `4x the values took ${grew.toFixed(1)}x the time`);
-  // Joined level by level, the text was copied once per level (17x a 64 KB string's time; now 6x to 9x).
-  const sameSize = parseJson(`["${'a'.repeat(64_000)}"]`);
-  assert.ok(sameSize.ok);
-  const perLevel = leastMs(() => canonicalJson(big)) / leastMs(() => canonicalJson(sameSize.value));
-  assert.ok(perLevel < 12, `${perLevel.toFixed(1)}x a 64 KB string`);
+    const { result, calls } = counting(Array.prototype, 'join', () => canonicalJson(r.value));
+    assert.equal(result, source);
+    assert.equal(calls, 0, 'Array.prototype.join calls');
+  }
+});
+
+test('quote writes every string as JSON.stringify does (property)', () => {
+  const special = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', '\uD800', '\uDC00', '\u{1F600}', 'é', 'a');
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.array(special, { maxLength: 70 }).map((a) => a.join('')));
+  fc.assert(
+    fc.property(text, (s) => assert.equal(quote(s), JSON.stringify(s))),
+    { numRuns: 5000 },
+  );
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
 import { parseMembers } from '../../src/wire/members.js';
+import { counting } from '../helpers/spy.js';
 
 /** Plain JS view of a parsed value, for comparison with JSON.parse. */
 function plain(v: JsonValue): unknown {
@@ -160,3 +161,23 @@ test('unicode escapes in either case, and bad ones rejected where they start', (
     assert.deepEqual(f, { ok: false, error: 'bad unicode escape', at: 3 }, bad);
   }
 });
+
+test('numbers and \\u escapes are scanned by hand: no regex runs per token (a 64 KB frame holds 32,000 numbers)', () => {
+  const numbers = ['1', '-0', '123456789012345', '-9007199254740993', '9'.repeat(400), '1.5', '-0.0e+12', '2E-3'];
+  const text = `{"n":[${Array.from({ length: 500 }, (_, i) => numbers[i % numbers.length]).join(',')}],"s":"${'\\u00e9\\u00C9\\n'.repeat(500)}"}`;
+  const { result, calls } = counting(RegExp.prototype, 'exec', () => parseJson(text));
+  assert.equal(calls, 0, 'RegExp.prototype.exec calls');
+  assert.ok(result.ok && isObject(result.value));
+  const n = result.value.n as JsonValue[];
+  assert.equal(n.length, 500);
+  n.forEach((v, i) => {
+    const lexeme = numbers[i % numbers.length] as string;
+    if (v instanceof JsonNumber) assert.equal(v.lexeme, lexeme);
+    else assert.equal(v, Number(lexeme));
+  });
+  assert.equal(result.value.s, '\u00e9\u00C9\n'.repeat(500));
+});
+
+function isObject(v: JsonValue): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+}

@@ -118,11 +118,19 @@ export function renderErrorMessage(error: string, parts: { readonly type?: strin
   });
 }
 
-/** rohrpost's pong: request `data` that is an object is echoed, anything else is wrapped as `{"data": …}`. */
+/**
+ * rohrpost's pong: request `data` that is an object is echoed, anything else is wrapped as `{"data": …}`. The echo
+ * is written once and given to {@link renderReply} as text: as a value, a client's `{"json": "…"}` read as text
+ * already serialized (and went into the reply raw), and its truthiness listed the keys of a 7,000-key data again.
+ */
 export function renderPong(request: JsonObject, id: JsonValue): string {
   if (!('data' in request)) return renderReply({ id, type: 'pong' });
   const data = request.data as JsonValue;
-  return renderReply({ id, type: 'pong', data: isJsonObject(data) ? data : { data } });
+  const echoed: JsonObject = isJsonObject(data) ? data : { data };
+  // An object's text is '{}' exactly when it is empty (falsy: left out). One no JSON can carry (1e999) goes as a
+  // value, written null as before; it has a number, so it is never a lone "json" string.
+  const text = canonicalJson(echoed);
+  return renderReply({ id, type: 'pong', data: text === undefined ? echoed : { json: text } });
 }
 
 /** Parsed values (ids, echoed data) keep their exact numbers; handler data comes pre-serialized as `{json}`. */

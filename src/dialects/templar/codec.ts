@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { canonicalJson } from '../../wire/canonical.js';
+import { canonicalJson, hasCanonicalText } from '../../wire/canonical.js';
 import { isJsonObject, JsonNumber, parseJson, tooDeep, type JsonValue } from '../../wire/json.js';
 import { toRoom, type Room } from '../../rooms/room.js';
+import type { RoomMatcher } from '../../rooms/matcher.js';
 
 /** Every error string the templar dialect sends. The first five are high-templar's own. */
 export const TemplarError = {
@@ -49,11 +50,21 @@ export type TemplarCommand =
 const generic = (error: TemplarErrorCode): TemplarCommand => ({ kind: 'error', error, generic: true });
 const specific = (error: TemplarErrorCode): TemplarCommand => ({ kind: 'error', error, generic: false });
 
+/** Options of {@link decodeTemplar}. */
+export interface DecodeOptions {
+  /**
+   * The most fields an allowed room has ({@link RoomMatcher.maxFields}): a room with more is refused with
+   * `room-not-found` without building its identity, as the matcher would refuse it (sorting and writing the keys of a
+   * 64 KB room of 7,000 keys cost 1.3 ms of its 4.5 ms). @default no limit
+   */
+  readonly maxRoomFields?: number;
+}
+
 /**
  * Decodes one client frame. `requestId` comes back as canonical JSON text (it is echoed verbatim in publishes,
  * whatever its JSON type). Never throws.
  */
-export function decodeTemplar(frame: string): TemplarCommand {
+export function decodeTemplar(frame: string, options: DecodeOptions = {}): TemplarCommand {
   if (frame === 'ping') return { kind: 'ping' };
   const parsed = parseJson(frame);
   if (!parsed.ok) return generic(parsed.error === tooDeep() ? TemplarError.TooDeep : TemplarError.NonJson);
@@ -64,6 +75,12 @@ export function decodeTemplar(frame: string): TemplarCommand {
       return { kind: 'status' };
     case 'subscribe': {
       // high-templar's order: the room is parsed first, then the requestId checked, then permission.
+      const max = options.maxRoomFields;
+      if (max !== undefined && isJsonObject(msg.room) && hasMoreKeys(msg.room, max)) {
+        if (!hasCanonicalText(msg.room)) return specific(TemplarError.InvalidRoom);
+        const requestId = requestIdText(msg.requestId);
+        return specific(typeof requestId === 'string' ? TemplarError.RoomNotFound : requestId.error);
+      }
       const room = msg.room === undefined ? undefined : toRoom(msg.room);
       if (room === undefined) return specific(TemplarError.InvalidRoom);
       const requestId = requestIdText(msg.requestId);
@@ -78,6 +95,13 @@ export function decodeTemplar(frame: string): TemplarCommand {
     default:
       return generic(TemplarError.TypeNotAllowed);
   }
+}
+
+/** Whether `object` has more than `max` keys (for-in still lists a dictionary object's keys first: 1 ms for 7,000). */
+function hasMoreKeys(object: object, max: number): boolean {
+  let n = 0;
+  for (const _ in object) if (++n > max) return true;
+  return false;
 }
 
 function requestIdText(value: JsonValue | undefined): string | { error: TemplarErrorCode } {

@@ -61,7 +61,7 @@ class TemplarConnection implements Handler {
 
   message(frame: string): void {
     const session = this.#session;
-    const cmd = decodeTemplar(frame);
+    const cmd = decodeTemplar(frame, { maxRoomFields: session.identity.rooms.maxFields });
     switch (cmd.kind) {
       case 'ping':
         session.send('pong');
