@@ -5,7 +5,7 @@
  * @module
  */
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
-import { DEFAULTS } from '../options.js';
+import { requestBeforeHead, withDefaultDeadlines } from '../transport/http-server.js';
 import { parseArgv } from './argv.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 import { suggest } from './suggest.js';
@@ -213,14 +213,17 @@ function validate(s: Map<string, Value>, at: (name: string) => string, readFile:
   const redisUrl = s.get('redis-url');
   if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push(`${at('redis-url')}: must start with redis:// or rediss://`);
   if (s.get('trigger-secret') === '') problems.push(`${at('trigger-secret')}: must not be empty`);
-  // As createServer checks it: the whole request cannot be due before its head.
-  const headersTimeout = s.get('headers-timeout');
-  const requestTimeout = s.get('request-timeout');
-  const headersDeadline = typeof headersTimeout === 'number' ? headersTimeout : DEFAULTS.headersTimeoutMs;
-  if (typeof requestTimeout === 'number' && requestTimeout > 0 && requestTimeout < headersDeadline) {
-    problems.push(`${at('request-timeout')}: ${requestTimeout} is less than ${at('headers-timeout')} (${headersDeadline} ms); 0 turns it off`);
+  // createServer's own rule, with its defaults: the whole request cannot be due before its head.
+  const deadlines = withDefaultDeadlines({ headersTimeoutMs: int(s, 'headers-timeout'), requestTimeoutMs: int(s, 'request-timeout') });
+  if (requestBeforeHead(deadlines)) {
+    problems.push(`${at('request-timeout')}: ${deadlines.requestTimeoutMs} is less than ${at('headers-timeout')} (${deadlines.headersTimeoutMs} ms); 0 turns it off`);
   }
 }
+
+const int = (s: Settings, name: string): number | undefined => {
+  const v = s.get(name);
+  return typeof v === 'number' ? v : undefined;
+};
 
 /** The forwarded header specs of the settings. */
 export function headerSpecs(s: Settings): Record<string, HeaderSource | null> {
