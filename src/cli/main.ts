@@ -52,16 +52,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const resolved = resolveSettings({ argv: rest, env: process.env, readFile: (p) => readFileSync(p, 'utf8'), requireAuth: command === 'serve' });
   for (const warning of resolved.warnings) process.stderr.write(`roomcast: ${warning}\n`);
   if (!resolved.ok) return invalid(resolved.problems);
-  const { settings } = resolved;
+  const { settings, publicKey } = resolved;
   const logger = createCliLogger({
     level: (settings.get('log-level') as Level | undefined) ?? 'info',
     format: (settings.get('log-format') as LogFormat | undefined) ?? 'auto',
   });
   let options: ServerOptions;
   try {
-    options = toServerOptions(settings, logger);
+    options = toServerOptions(settings, logger, publicKey);
   } catch (err) {
-    // e.g. an unreadable --jwt-public-key file, or a key that is not PEM
+    // What a component refuses of its options when it is made (the key file was checked with the other settings).
     return invalid([(err as Error).message]);
   }
   let store: Store | undefined;
