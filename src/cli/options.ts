@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { ServerOptions } from '../options.js';
 import { nodeHttpGet } from '../transport/http-client.js';
 import { headerSpecs, type Settings } from './config.js';
+import { flagDefault } from './flags.js';
 
 /**
  * Builds server options; `logger` is the CLI's pino logger, `publicKey` the key resolveSettings read for
@@ -60,7 +61,7 @@ export function toServerOptions(s: Settings, logger: Logger, publicKey?: KeyObje
     maxQueueBytes: int('max-queue-bytes'),
     queuePolicy: str('queue-policy') as ServerOptions['queuePolicy'],
     ...(int('rate-limit') !== undefined || int('rate-burst') !== undefined
-      ? { rateLimit: { perSecond: int('rate-limit') ?? 100, burst: int('rate-burst') ?? 2000 } }
+      ? { rateLimit: { perSecond: int('rate-limit') ?? Number(flagDefault('rate-limit')), burst: int('rate-burst') ?? Number(flagDefault('rate-burst')) } }
       : {}),
     maxRoomBytes: int('max-room-bytes'),
     templar: { maxSubscriptions: int('max-subscriptions'), status: s.get('no-status') !== true },
