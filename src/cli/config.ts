@@ -1,11 +1,12 @@
 /**
  * Turns flags, environment and a config file into validated settings, listing every problem at once. Pure: the
- * caller passes argv, env and a file reader.
+ * caller passes argv, env and a file reader (which also reads the `--jwt-public-key` file, once).
  *
  * @module
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { parseHeaderSpec, type HeaderSource } from '../auth/forward.js';
-import { DEFAULTS } from '../options.js';
+import { requestBeforeHead, withDefaultDeadlines } from '../transport/http-server.js';
 import { parseArgv } from './argv.js';
 import { FLAGS, envName, kebab, type Flag } from './flags.js';
 import { suggest } from './suggest.js';
@@ -18,7 +19,12 @@ export type Settings = ReadonlyMap<string, Value>;
 
 /** What the config step produced. */
 export type Resolved = (
-  | { readonly ok: true; readonly settings: Settings }
+  | {
+      readonly ok: true;
+      readonly settings: Settings;
+      /** The key of `--jwt-public-key FILE`, read and parsed once here (the settings hold the file name). */
+      readonly publicKey?: KeyObject;
+    }
   | { readonly ok: false; readonly problems: readonly string[] }
 ) & {
   readonly positionals: readonly string[];
@@ -77,13 +83,14 @@ export function resolveSettings(sources: ConfigSources): Resolved {
       origins.set(f.name, origin);
     }
   }
-  validate(settings, (name) => origins.get(name) ?? `--${name}`, sources.readFile, problems);
+  const publicKey = validate(settings, (name) => origins.get(name) ?? `--${name}`, sources.readFile, problems);
   const given = (name: string): boolean => parsed.named.has(name) || fromEnv.has(name) || fromFile.has(name);
   if (sources.requireAuth === true && !AUTH.some((k) => (settings.has(k) ? settings.get(k) !== false : given(k)))) {
     problems.push('set --api-url (your backend decides who may join which room), --jwt-secret, --jwt-public-key or --jwt-jwks-url, or --allow-anonymous');
   }
   const rest = { positionals: parsed.positionals, warnings: envTypos(sources.env) };
-  return problems.length > 0 ? { ok: false, problems, ...rest } : { ok: true, settings, ...rest };
+  if (problems.length > 0) return { ok: false, problems, ...rest };
+  return { ok: true, settings, ...(publicKey !== undefined ? { publicKey } : {}), ...rest };
 }
 
 /** `ROOMCAST_PROT` → a warning suggesting `ROOMCAST_PORT`; other `ROOMCAST_*` names (a test's own) are left alone. */
@@ -168,8 +175,11 @@ function oneOf(choices: readonly string[]): string {
   return choices.length <= 2 ? choices.join(' or ') : `one of ${choices.slice(0, -1).join(', ')} or ${choices.at(-1) ?? ''}`;
 }
 
-/** The checks the table cannot express: URL shapes, header specs, rooms, and those between settings. */
-function validate(s: Map<string, Value>, at: (name: string) => string, readFile: (path: string) => string, problems: string[]): void {
+/**
+ * The checks the table cannot express: URL shapes, the public key file, header specs, rooms, and those between
+ * settings. Returns the public key, when `--jwt-public-key` names a readable PEM public key.
+ */
+function validate(s: Map<string, Value>, at: (name: string) => string, readFile: (path: string) => string, problems: string[]): KeyObject | undefined {
   const apiUrl = s.get('api-url');
   if (typeof apiUrl === 'string') {
     let url: URL | undefined;
@@ -182,13 +192,7 @@ function validate(s: Map<string, Value>, at: (name: string) => string, readFile:
     if (url !== undefined && !apiUrl.endsWith('/')) problems.push(`${at('api-url')}: must end with '/' (bootstrap/ is appended), e.g. ${apiUrl}/`);
   }
   const keyFile = s.get('jwt-public-key');
-  if (typeof keyFile === 'string') {
-    try {
-      readFile(keyFile);
-    } catch (err) {
-      problems.push(`${at('jwt-public-key')}: cannot read ${keyFile} (${(err as Error).message})`);
-    }
-  }
+  const publicKey = typeof keyFile === 'string' ? readPublicKey(keyFile, readFile, (problem) => problems.push(`${at('jwt-public-key')}: ${problem}`)) : undefined;
   const jwksUrl = s.get('jwt-jwks-url');
   if (typeof jwksUrl === 'string' && (!/^https?:\/\/[^/]/.test(jwksUrl) || !URL.canParse(jwksUrl))) problems.push(`${at('jwt-jwks-url')}: "${jwksUrl}" is not an http:// or https:// URL`);
   const amqpUrl = s.get('amqp-url');
@@ -213,14 +217,35 @@ function validate(s: Map<string, Value>, at: (name: string) => string, readFile:
   const redisUrl = s.get('redis-url');
   if (typeof redisUrl === 'string' && !/^rediss?:\/\//.test(redisUrl)) problems.push(`${at('redis-url')}: must start with redis:// or rediss://`);
   if (s.get('trigger-secret') === '') problems.push(`${at('trigger-secret')}: must not be empty`);
-  // As createServer checks it: the whole request cannot be due before its head.
-  const headersTimeout = s.get('headers-timeout');
-  const requestTimeout = s.get('request-timeout');
-  const headersDeadline = typeof headersTimeout === 'number' ? headersTimeout : DEFAULTS.headersTimeoutMs;
-  if (typeof requestTimeout === 'number' && requestTimeout > 0 && requestTimeout < headersDeadline) {
-    problems.push(`${at('request-timeout')}: ${requestTimeout} is less than ${at('headers-timeout')} (${headersDeadline} ms); 0 turns it off`);
+  // createServer's own rule, with its defaults: the whole request cannot be due before its head.
+  const deadlines = withDefaultDeadlines({ headersTimeoutMs: int(s, 'headers-timeout'), requestTimeoutMs: int(s, 'request-timeout') });
+  if (requestBeforeHead(deadlines)) {
+    problems.push(`${at('request-timeout')}: ${deadlines.requestTimeoutMs} is less than ${at('headers-timeout')} (${deadlines.headersTimeoutMs} ms); 0 turns it off`);
+  }
+  return publicKey;
+}
+
+/** The PEM public key in `file`, or `undefined` after telling `problem` why there is none. */
+function readPublicKey(file: string, readFile: (path: string) => string, problem: (text: string) => void): KeyObject | undefined {
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    problem(`cannot read ${file} (${(err as Error).message})`);
+    return undefined;
+  }
+  try {
+    return createPublicKey(text);
+  } catch (err) {
+    problem(`${file} is not a PEM public key (${(err as Error).message})`);
+    return undefined;
   }
 }
+
+const int = (s: Settings, name: string): number | undefined => {
+  const v = s.get(name);
+  return typeof v === 'number' ? v : undefined;
+};
 
 /** The forwarded header specs of the settings. */
 export function headerSpecs(s: Settings): Record<string, HeaderSource | null> {

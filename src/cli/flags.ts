@@ -82,3 +82,14 @@ export function envName(flag: string): string {
 export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/_/g, '-');
 }
+
+/**
+ * The default of flag `name` as {@link FLAGS} writes it (what `--help` shows), for code that describes or applies
+ * it: the table is its one place.
+ * @throws Error when there is no such flag or it has no default (a mistake in roomcast, not in the input)
+ */
+export function flagDefault(name: string): string {
+  const value = FLAGS.find((f) => f.name === name)?.default;
+  if (value === undefined) throw new Error(`--${name} has no default in FLAGS`);
+  return value;
+}

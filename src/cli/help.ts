@@ -20,7 +20,7 @@ export function helpText(): string {
     '  roomcast serve [options]   run the server (high-templar compatible at /ws/, POST /trigger/, /healthz)',
     '  roomcast demo [options]    run the server with a demo page, a built-in stub backend and a demo model in SQLite at http://HOST:PORT/',
     ...TOKEN_HELP,
-  '  roomcast --help | --version',
+    '  roomcast --help | --version',
     '',
     'Options (each also read from the environment variable shown, and from --config FILE):',
     ...lines,

@@ -14,6 +14,7 @@ import { DEFAULTS, type ServerOptions } from '../options.js';
 import { serverDialects } from '../server/defaults.js';
 import { DEMO_STORE, withDemo, type Demo } from '../demo/demo.js';
 import { resolveSettings } from './config.js';
+import { flagDefault } from './flags.js';
 import { helpText } from './help.js';
 import { createCliLogger, type LogFormat } from './logger.js';
 import { toServerOptions } from './options.js';
@@ -24,8 +25,8 @@ import { startupSummary } from './summary.js';
 import { mintToken } from './token.js';
 import type { Store } from '../models/index.js';
 
-/** Where `--models` live without `--store` (the flag table's default). */
-const DEFAULT_STORE = 'sqlite:./roomcast.db';
+/** Where `--models` live without `--store`. */
+const DEFAULT_STORE = flagDefault('store');
 
 /** Writes every problem to stderr; the exit code of an invalid configuration. */
 function invalid(problems: readonly string[]): number {
@@ -52,16 +53,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const resolved = resolveSettings({ argv: rest, env: process.env, readFile: (p) => readFileSync(p, 'utf8'), requireAuth: command === 'serve' });
   for (const warning of resolved.warnings) process.stderr.write(`roomcast: ${warning}\n`);
   if (!resolved.ok) return invalid(resolved.problems);
-  const { settings } = resolved;
+  const { settings, publicKey } = resolved;
   const logger = createCliLogger({
-    level: (settings.get('log-level') as Level | undefined) ?? 'info',
-    format: (settings.get('log-format') as LogFormat | undefined) ?? 'auto',
+    level: (settings.get('log-level') ?? flagDefault('log-level')) as Level,
+    format: (settings.get('log-format') ?? flagDefault('log-format')) as LogFormat,
   });
   let options: ServerOptions;
   try {
-    options = toServerOptions(settings, logger);
+    options = toServerOptions(settings, logger, publicKey);
   } catch (err) {
-    // e.g. an unreadable --jwt-public-key file, or a key that is not PEM
+    // What a component refuses of its options when it is made (the key file was checked with the other settings).
     return invalid([(err as Error).message]);
   }
   let store: Store | undefined;

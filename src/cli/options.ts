@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { createAnonymousAuth } from '../auth/anonymous.js';
 import { createJwtAuth } from '../auth/jwt.js';
 import { createRedisLayer } from '../layers/redis.js';
@@ -12,9 +11,13 @@ import type { Logger } from '../log.js';
 import type { ServerOptions } from '../options.js';
 import { nodeHttpGet } from '../transport/http-client.js';
 import { headerSpecs, type Settings } from './config.js';
+import { flagDefault } from './flags.js';
 
-/** Builds server options; `logger` is the CLI's pino logger. */
-export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
+/**
+ * Builds server options; `logger` is the CLI's pino logger, `publicKey` the key resolveSettings read for
+ * `--jwt-public-key` (the file is not read again).
+ */
+export function toServerOptions(s: Settings, logger: Logger, publicKey?: KeyObject): ServerOptions {
   const str = (name: string): string | undefined => s.get(name) as string | undefined;
   const int = (name: string): number | undefined => s.get(name) as number | undefined;
   const list = (name: string): readonly string[] | undefined => s.get(name) as readonly string[] | undefined;
@@ -43,7 +46,7 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
         ? {
             auth: createJwtAuth({
               ...(str('jwt-secret') !== undefined ? { secret: str('jwt-secret') } : {}),
-              ...(str('jwt-public-key') !== undefined ? { publicKey: publicKey(str('jwt-public-key') as string) } : {}),
+              ...(publicKey !== undefined ? { publicKey } : {}),
               ...(str('jwt-jwks-url') !== undefined ? { jwksUrl: str('jwt-jwks-url'), httpGet: nodeHttpGet, logger } : {}),
             }),
           }
@@ -58,7 +61,7 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     maxQueueBytes: int('max-queue-bytes'),
     queuePolicy: str('queue-policy') as ServerOptions['queuePolicy'],
     ...(int('rate-limit') !== undefined || int('rate-burst') !== undefined
-      ? { rateLimit: { perSecond: int('rate-limit') ?? 100, burst: int('rate-burst') ?? 2000 } }
+      ? { rateLimit: { perSecond: int('rate-limit') ?? Number(flagDefault('rate-limit')), burst: int('rate-burst') ?? Number(flagDefault('rate-burst')) } }
       : {}),
     maxRoomBytes: int('max-room-bytes'),
     templar: { maxSubscriptions: int('max-subscriptions'), status: s.get('no-status') !== true },
@@ -66,14 +69,4 @@ export function toServerOptions(s: Settings, logger: Logger): ServerOptions {
     binding: { maxSubscriptions: int('max-subscriptions') },
     shutdownGraceMs: grace === undefined ? undefined : grace * 1000,
   };
-}
-
-/** The key of `--jwt-public-key FILE`; throws a sentence naming the file when it is not a PEM public key. */
-function publicKey(file: string): KeyObject {
-  const text = readFileSync(file, 'utf8');
-  try {
-    return createPublicKey(text);
-  } catch (err) {
-    throw new Error(`--jwt-public-key: ${file} is not a PEM public key (${(err as Error).message})`);
-  }
 }

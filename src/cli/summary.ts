@@ -8,6 +8,7 @@ import { DEMO_USERS } from '../demo/demo.js';
 import { hideCredentials } from '../log.js';
 import type { ServerOptions } from '../options.js';
 import type { Settings } from './config.js';
+import { flagDefault } from './flags.js';
 
 /** What {@link startupSummary} describes. */
 export interface SummaryInput {
@@ -37,7 +38,7 @@ export function startupSummary(input: SummaryInput): Record<string, string> {
     triggers: triggers(input),
     layer:
       str('layer') === 'redis'
-        ? `redis ${hideCredentials(str('redis-url') ?? 'redis://127.0.0.1:6379')}, channels prefixed ${str('redis-prefix') ?? 'roomcast:'}${s.get('redis-sharded') === true ? ', sharded pub/sub' : ''}`
+        ? `redis ${hideCredentials(str('redis-url') ?? flagDefault('redis-url'))}, channels prefixed ${str('redis-prefix') ?? flagDefault('redis-prefix')}${s.get('redis-sharded') === true ? ', sharded pub/sub' : ''}`
         : 'memory (this process only; --layer redis joins several)',
     dialects: input.dialects.map((d) => `${d.name} ${ws}${d.path}`).join(', '),
     models:
@@ -54,7 +55,7 @@ function auth({ settings: s, demo }: SummaryInput): string {
   const apiUrl = str('api-url');
   if (apiUrl !== undefined) {
     const socket = str('api-socket');
-    return `backend: GET ${hideCredentials(apiUrl)}bootstrap/ for each connection${socket !== undefined ? ` (over ${socket})` : ''}, ${(s.get('bootstrap-timeout') as number | undefined) ?? 5000} ms timeout`;
+    return `backend: GET ${hideCredentials(apiUrl)}bootstrap/ for each connection${socket !== undefined ? ` (over ${socket})` : ''}, ${(s.get('bootstrap-timeout') as number | undefined) ?? flagDefault('bootstrap-timeout')} ms timeout`;
   }
   if (demo) return `the demo's users (?token=${Object.keys(DEMO_USERS).join(', ')}), checked by its stub backend`;
   const jwt = [
@@ -74,6 +75,6 @@ function triggers({ settings: s, options, url }: SummaryInput): string {
   ].filter((x) => x !== undefined);
   const http = ways.length > 0 ? `POST ${url}/trigger/ ${ways.join(' or ')}` : 'POST /trigger/ refuses every trigger (--trigger-secret or --trigger-allow-loopback)';
   const amqp = s.get('amqp-url') as string | undefined;
-  return amqp === undefined ? http : `${http}; AMQP exchange ${(s.get('amqp-exchange') as string | undefined) ?? 'hightemplar'} at ${hideCredentials(amqp)}`;
+  return amqp === undefined ? http : `${http}; AMQP exchange ${(s.get('amqp-exchange') as string | undefined) ?? flagDefault('amqp-exchange')} at ${hideCredentials(amqp)}`;
 }
 

@@ -45,7 +45,7 @@ export function mintToken(argv: readonly string[], env: Readonly<Record<string, 
   if (extra !== undefined) {
     const parsed = parseJson(extra);
     // Spread, not Object.assign: a "__proto__" key stays a claim instead of setting the object's prototype.
-    if (parsed.ok && isJsonObject(parsed.value)) claims = { ...(JSON.parse(extra) as object) };
+    if (parsed.ok && isJsonObject(parsed.value)) claims = { ...parsed.value };
     else problems.push('--claims: not a JSON object');
   }
   const user = given.get('user');
@@ -55,9 +55,10 @@ export function mintToken(argv: readonly string[], env: Readonly<Record<string, 
     const parsed = parseJson(rooms);
     // The server's own check of the claim, so a token minted here is never refused for its rooms.
     const checked = parsed.ok ? checkAllowedRooms(parsed.value) : undefined;
-    if (checked === undefined) problems.push('--rooms: not JSON (a list of room objects, e.g. \'[{"chat":"lobby"}]\')');
+    if (!parsed.ok || checked === undefined) problems.push('--rooms: not JSON (a list of room objects, e.g. \'[{"chat":"lobby"}]\')');
     else if (!('rooms' in checked)) problems.push(`--rooms: ${'denied' in checked ? checked.denied : checked.malformed}`);
-    else claims.allowed_rooms = JSON.parse(rooms) as unknown;
+    // Written as JSON.stringify writes it, as JSON.parse's value would be (a JsonNumber gives its double).
+    else claims.allowed_rooms = parsed.value;
   }
   if (problems.length > 0 || secret === undefined || ttlSec === undefined) return { problems };
   return { token: signJwt(claims, secret, { ttlSec, nowMs }) };

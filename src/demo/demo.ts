@@ -16,7 +16,7 @@
  */
 import { createBootstrapAuth } from '../auth/bootstrap.js';
 import type { AuthStrategy } from '../auth/strategy.js';
-import type { Logger } from '../log.js';
+import { hideCredentials, type Logger } from '../log.js';
 import { createModels, openStore, type Model, type Models, type Store } from '../models/index.js';
 import type { ServerOptions } from '../options.js';
 import { nodeHttpGet } from '../transport/http-client.js';
@@ -101,8 +101,8 @@ export async function withDemo(options: ServerOptions, logger: Logger, demo: Dem
     afterListen(url) {
       const local = url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//127.0.0.1:');
       inner = createBootstrapAuth({ apiUrl: `${local}/demo/api/`, httpGet: nodeHttpGet, logger });
-      // A postgres:// URL may carry a password: the log gets the URL without its user part.
-      const store = opened !== undefined ? (demo.store ?? DEMO_STORE).replace(/\/\/[^@/]*@/, '//…@') : 'the --models store';
+      // A postgres:// URL may carry a password: the log gets the URL with it masked.
+      const store = opened !== undefined ? hideCredentials(demo.store ?? DEMO_STORE) : 'the --models store';
       logger.info({ url, store }, `roomcast demo: open ${url}/ in a browser`);
     },
     close: async () => {

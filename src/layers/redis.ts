@@ -54,14 +54,14 @@ export interface RedisLayer extends Layer {
 
 /**
  * The layer's `/healthz` detail while Redis is not ready, from the states of its two connections (ioredis'
- * `connecting`, `reconnecting`, `end`…). The URL's password is masked: `/healthz` needs no credentials.
+ * `connecting`, `reconnecting`, `end`…). `where` is the URL with its password already masked
+ * ({@link hideCredentials}, once per layer): `/healthz` needs no credentials.
  *
  * @example
- * redisDownDetail('reconnecting', 'reconnecting', 'redis://:pw@10.0.0.5:6379');
+ * redisDownDetail('reconnecting', 'reconnecting', 'redis://:***@10.0.0.5:6379');
  * // 'redis at redis://:***@10.0.0.5:6379 is not ready (both connections reconnecting): cross-node delivery is down, local delivery continues'
  */
-export function redisDownDetail(publisher: string, subscriber: string, url: string): string {
-  const where = hideCredentials(url);
+export function redisDownDetail(publisher: string, subscriber: string, where: string): string {
   const states = publisher === subscriber ? `both connections ${publisher}` : `publishing connection ${publisher}, subscribing connection ${subscriber}`;
   return `redis at ${where} is not ready (${states}): cross-node delivery is down, local delivery continues`;
 }
@@ -175,7 +175,7 @@ export function createRedisLayer(options: RedisLayerOptions = {}): RedisLayer {
         ok,
         detail: ok
           ? `${interest.size} group channel(s) subscribed; ${stats.publishErrors} publish error(s) so far`
-          : redisDownDetail(pub.status, sub.status, url),
+          : redisDownDetail(pub.status, sub.status, where),
       };
     },
 

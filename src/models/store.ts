@@ -9,6 +9,7 @@
  * @module
  */
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { hideCredentials } from '../log.js';
 import type { SqlEngine } from './fields.js';
 
 /** Tables are the models' own and known only at run time: every table is a record of unknown columns. */
@@ -44,5 +45,5 @@ export async function openStore(url: string): Promise<Store> {
     const db = new Kysely<AnyDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { engine: 'postgres', db, close: () => db.destroy() };
   }
-  throw new TypeError(`unsupported store URL ${JSON.stringify(url.replace(/\/\/[^@/]*@/, '//…@'))}: use sqlite:<file>, sqlite::memory: or postgres://…`);
+  throw new TypeError(`unsupported store URL ${JSON.stringify(hideCredentials(url))}: use sqlite:<file>, sqlite::memory: or postgres://…`);
 }

@@ -6,7 +6,7 @@
  * - Text, and every string and key inside JSON: no U+0000 (PostgreSQL's `text` and `jsonb` cannot hold it) and
  *   no unpaired surrogate (neither engine can store one as UTF-8: PostgreSQL writes U+FFFD or refuses it in
  *   `jsonb`, SQLite gives back other characters).
- * - JSON: plain objects, arrays, strings, finite numbers, booleans and `null`, nested at most {@link MAX_JSON_DEPTH}
+ * - JSON: plain objects, arrays, strings, finite numbers, booleans and `null`, nested at most {@link MAX_STORED_JSON_DEPTH}
  *   levels.
  * - Timestamps: `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM[:SS[.fraction]]` with `Z` or `±HH:MM`, a real
  *   calendar date and time, from {@link MIN_TIMESTAMP} to {@link MAX_TIMESTAMP} once in UTC (PostgreSQL has no
@@ -18,12 +18,17 @@
  *
  * @module
  */
+import { QUOTE_CUT, quoted } from '../wire/quote.js';
+
 /** The earliest timestamp both engines store (PostgreSQL has no year 0). */
 export const MIN_TIMESTAMP = '0001-01-01T00:00:00.000Z';
 /** The latest timestamp both engines store and compare alike. */
 export const MAX_TIMESTAMP = '9999-12-31T23:59:59.999Z';
-/** How deep JSON may nest: deeper values would overflow JSON.stringify's stack on the way in or out. */
-export const MAX_JSON_DEPTH = 512;
+/**
+ * How deep a stored JSON value may nest: deeper values would overflow JSON.stringify's stack on the way in or
+ * out. Not the wire's MAX_JSON_DEPTH (64, in wire/json.ts), which bounds frames and trigger bodies.
+ */
+export const MAX_STORED_JSON_DEPTH = 512;
 
 const MIN_MS = Date.parse(MIN_TIMESTAMP);
 const MAX_MS = Date.parse(MAX_TIMESTAMP);
@@ -41,41 +46,73 @@ export function textProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** Why a value cannot be stored as JSON, or `undefined` when it can. Iterative, so any depth is safe to check. */
+/**
+ * Why a value cannot be stored as JSON, or `undefined` when it can. Iterative, so any depth is safe to check.
+ * Each node links to its parent; the path to a problem is written only once there is one, with every key quoted
+ * bounded ({@link quoted}) and at most {@link PATH_SEGMENTS} steps shown, so the reason stays short whatever
+ * the value holds (a 60,000-character key, 500 levels of nesting).
+ */
 export function jsonProblem(value: unknown): string | undefined {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '$', depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value: v, path, depth } = item;
+  const stack: Node[] = [{ value, parent: undefined, step: undefined, depth: 0 }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    const { value: v, depth } = node;
     if (v === null || typeof v === 'boolean') continue;
     if (typeof v === 'string') {
       const problem = textProblem(v);
-      if (problem !== undefined) return `the string at ${path} ${problem}`;
+      if (problem !== undefined) return `the string at ${pathOf(node)} ${problem}`;
       continue;
     }
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return `${path} must be a finite number`;
+      if (!Number.isFinite(v)) return `${pathOf(node)} must be a finite number`;
       continue;
     }
-    if (typeof v === 'object' && v !== null && depth >= MAX_JSON_DEPTH) return `nests more than ${MAX_JSON_DEPTH} levels deep`;
+    if (typeof v === 'object' && v !== null && depth >= MAX_STORED_JSON_DEPTH) return `nests more than ${MAX_STORED_JSON_DEPTH} levels deep`;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: node, step: i, depth: depth + 1 });
       continue;
     }
-    if (typeof v !== 'object' || !isJsonObject(v)) return `${path} must be a JSON value (an object, array, string, number, boolean or null), not ${describe(v)}`;
+    if (typeof v !== 'object' || !isPlainRecord(v)) return `${pathOf(node)} must be a JSON value (an object, array, string, number, boolean or null), not ${describe(v)}`;
     const entries = Object.entries(v);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string, unknown];
-      const at = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+      const at: Node = { value: child, parent: node, step: key, depth: depth + 1 };
       const problem = textProblem(key);
-      if (problem !== undefined) return `the key ${at} ${problem}`;
-      stack.push({ value: child, path: at, depth: depth + 1 });
+      if (problem !== undefined) return `the key ${pathOf(at)} ${problem}`;
+      stack.push(at);
     }
   }
   return undefined;
 }
 
+/** The most steps of a path {@link jsonProblem} writes out: the first and last half, `…` between. */
+export const PATH_SEGMENTS = 16;
+
+/** A value met while checking JSON: `step` is its key or index in `parent`. */
+interface Node {
+  readonly value: unknown;
+  readonly parent: Node | undefined;
+  readonly step: string | number | undefined;
+  readonly depth: number;
+}
+
+/** `$.a[0]["two words"]`: the steps from the root to `node`, keys quoted bounded, long paths cut in the middle. */
+function pathOf(node: Node): string {
+  const steps: string[] = [];
+  for (let n: Node | undefined = node; n !== undefined && n.step !== undefined; n = n.parent) steps.push(stepText(n.step));
+  steps.reverse();
+  const half = PATH_SEGMENTS / 2;
+  const shown = steps.length <= PATH_SEGMENTS ? steps : [...steps.slice(0, half), QUOTE_CUT, ...steps.slice(-half)];
+  return `$${shown.join('')}`;
+}
+
+function stepText(step: string | number): string {
+  if (typeof step === 'number') return `[${step}]`;
+  const key = quoted(step);
+  return /^[A-Za-z_$][\w$]*$/.test(step) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
 /** A parsed JSON object has Object.prototype (or none); a Date, Map or class instance would not store as itself. */
-const isJsonObject = (v: object): v is Record<string, unknown> => {
+const isPlainRecord = (v: object): v is Record<string, unknown> => {
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 };

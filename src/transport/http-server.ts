@@ -20,19 +20,32 @@ export interface HttpDeadlines {
  * The deadlines of `options` with their defaults (the request deadline is never below the header deadline by
  * default), checked as node:http checks them.
  * @throws RangeError when one is not a whole number of milliseconds from 0 to {@link TIMEOUT_LIMIT}, or the request
- * deadline is shorter than the header deadline
+ * deadline is shorter than the header deadline ({@link requestBeforeHead})
  */
 export function httpDeadlines(options: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'>): HttpDeadlines {
-  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
-  const requestTimeoutMs = options.requestTimeoutMs ?? Math.max(DEFAULTS.requestTimeoutMs, headersTimeoutMs);
+  const deadlines = withDefaultDeadlines(options);
+  const { headersTimeoutMs, requestTimeoutMs } = deadlines;
   for (const [name, ms] of [['headersTimeoutMs', headersTimeoutMs], ['requestTimeoutMs', requestTimeoutMs]] as const) {
     if (!Number.isInteger(ms) || ms < 0 || ms > TIMEOUT_LIMIT) throw new RangeError(`${name} must be an integer from 0 to ${TIMEOUT_LIMIT}, got ${ms}`);
   }
-  // node:http refuses it too: the whole request cannot be due before its head.
-  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+  if (requestBeforeHead(deadlines)) {
     throw new RangeError(`requestTimeoutMs (${requestTimeoutMs}) must be 0 or at least headersTimeoutMs (${headersTimeoutMs})`);
   }
-  return { headersTimeoutMs, requestTimeoutMs };
+  return deadlines;
+}
+
+/** The deadlines of `options` with their defaults, unchecked: the request deadline defaults to at least the header one. Pure. */
+export function withDefaultDeadlines(options: Pick<ServerOptions, 'headersTimeoutMs' | 'requestTimeoutMs'>): HttpDeadlines {
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+  return { headersTimeoutMs, requestTimeoutMs: options.requestTimeoutMs ?? Math.max(DEFAULTS.requestTimeoutMs, headersTimeoutMs) };
+}
+
+/**
+ * Whether the whole request would be due before its head: a request deadline (not 0) shorter than the header
+ * deadline, which node:http refuses too. Pure; the CLI states it in its flags' names.
+ */
+export function requestBeforeHead(deadlines: HttpDeadlines): boolean {
+  return deadlines.requestTimeoutMs > 0 && deadlines.headersTimeoutMs > deadlines.requestTimeoutMs;
 }
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { toRoom, type Room } from '../rooms/room.js';
-import { parseJson, tooDeep } from '../wire/json.js';
+import { parseJson } from '../wire/json.js';
 import { parseMembers } from '../wire/members.js';
 
 /** A decoded trigger. */
@@ -45,7 +45,7 @@ export function decodeTrigger(body: string): Trigger | { readonly error: Trigger
   // The body is validated and split natively; only the rooms are parsed exactly (their numbers' lexemes are part
   // of their identity), and `data` is never parsed into values at all.
   const parsed = parseMembers(body);
-  if (!parsed.ok) return { error: parsed.error === tooDeep() ? TriggerError.TooDeep : TriggerError.NotJson };
+  if (!parsed.ok) return { error: parsed.reason === 'depth' ? TriggerError.TooDeep : TriggerError.NotJson };
   const raw = parsed.raw;
   if (raw === undefined) return { error: TriggerError.NotObject };
   const listed = raw.get('rooms');

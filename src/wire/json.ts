@@ -55,6 +55,11 @@ export interface JsonParsed {
 /** A failed parse, with a short reason and the offset where it was found. */
 export interface JsonFailure {
   readonly ok: false;
+  /**
+   * `depth`: the text nests deeper than the limit (it may be valid JSON, only too deep for roomcast), which the
+   * dialects answer with an error of its own; `syntax`: it is not JSON.
+   */
+  readonly reason: 'depth' | 'syntax';
   readonly error: string;
   readonly at: number;
 }
@@ -62,10 +67,7 @@ export interface JsonFailure {
 /** The deepest nesting of arrays and objects a frame or trigger may have (the parsers' default limit). */
 export const MAX_JSON_DEPTH = 64;
 
-/**
- * The reason a parse gives for nesting deeper than `maxDepth`: dialects tell it apart from a syntax error (the text
- * may be valid JSON, only too deep for roomcast).
- */
+/** The `error` text of a parse that failed for nesting deeper than `maxDepth` (its `reason` is `depth`). */
 export function tooDeep(maxDepth: number = MAX_JSON_DEPTH): string {
   return `nested deeper than ${maxDepth} levels`;
 }
@@ -81,9 +83,11 @@ export interface ParseOptions {
 const SAFE_DIGITS = 15; // every integer of up to 15 digits is below 2^53
 
 class Failure {
+  readonly reason: JsonFailure['reason'];
   readonly error: string;
   readonly at: number;
-  constructor(error: string, at: number) {
+  constructor(reason: JsonFailure['reason'], error: string, at: number) {
+    this.reason = reason;
     this.error = error;
     this.at = at;
   }
@@ -127,9 +131,9 @@ export function parseJson(text: string, options: ParseOptions = {}): JsonParsed 
     if (parser.raw !== undefined && isJsonObject(value)) return { ok: true, value, raw: parser.raw };
     return { ok: true, value };
   } catch (err) {
-    if (err instanceof Failure) return { ok: false, error: err.error, at: err.at };
+    if (err instanceof Failure) return { ok: false, reason: err.reason, error: err.error, at: err.at };
     // A RangeError from a pathological input must not escape: the parser never throws.
-    return { ok: false, error: 'unparseable', at: parser.i };
+    return { ok: false, reason: 'syntax', error: 'unparseable', at: parser.i };
   }
 }
 
@@ -156,7 +160,11 @@ class Parser {
   }
 
   fail(error: string): never {
-    throw new Failure(error, this.i);
+    throw new Failure('syntax', error, this.i);
+  }
+
+  tooDeep(): never {
+    throw new Failure('depth', tooDeep(this.maxDepth), this.i);
   }
 
   skipSpace(): void {
@@ -270,7 +278,7 @@ class Parser {
       case 0x7b: // {
         return this.object(depth);
       case 0x5b: { // [
-        if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
+        if (depth >= this.maxDepth) this.tooDeep();
         this.i++;
         const arr: JsonValue[] = [];
         if (text.charCodeAt(this.i) <= 0x20) this.skipSpace();
@@ -307,7 +315,7 @@ class Parser {
   }
 
   object(depth: number): JsonObject {
-    if (depth >= this.maxDepth) this.fail(tooDeep(this.maxDepth));
+    if (depth >= this.maxDepth) this.tooDeep();
     const text = this.text;
     this.i++;
     const obj = Object.create(null) as JsonObject;

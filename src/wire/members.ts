@@ -33,14 +33,14 @@ export function parseMembers(text: string, options: { readonly maxDepth?: number
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, error: 'not JSON', at: 0 };
+    return { ok: false, reason: 'syntax', error: 'not JSON', at: 0 };
   }
   // From here on `text` is valid JSON, which the scan relies on.
   const start = skipBlank(text, 0);
   if (!isPlainObject(value)) {
-    return valueEnd(text, start, maxDepth, 0) === -1 ? { ok: false, error: tooDeep(maxDepth), at: start } : { ok: true, value };
+    return valueEnd(text, start, maxDepth, 0) === -1 ? { ok: false, reason: 'depth', error: tooDeep(maxDepth), at: start } : { ok: true, value };
   }
-  if (maxDepth <= 0) return { ok: false, error: tooDeep(maxDepth), at: start };
+  if (maxDepth <= 0) return { ok: false, reason: 'depth', error: tooDeep(maxDepth), at: start };
   const raw = new Map<string, string>();
   let i = skipBlank(text, start + 1);
   if (text.charCodeAt(i) === 0x7d) return { ok: true, value, raw };
@@ -49,7 +49,7 @@ export function parseMembers(text: string, options: { readonly maxDepth?: number
     const key = JSON.parse(text.slice(i, keyEnd)) as string;
     i = skipBlank(text, skipBlank(text, keyEnd) + 1); // past ':'
     const end = valueEnd(text, i, maxDepth, 1);
-    if (end === -1) return { ok: false, error: tooDeep(maxDepth), at: i };
+    if (end === -1) return { ok: false, reason: 'depth', error: tooDeep(maxDepth), at: i };
     raw.set(key, text.slice(i, end));
     i = skipBlank(text, end);
     if (text.charCodeAt(i) !== 0x2c) return { ok: true, value, raw };

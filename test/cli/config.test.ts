@@ -1,8 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSettings } from '../../src/cli/config.js';
 import { helpText } from '../../src/cli/help.js';
 import { FLAGS } from '../../src/cli/flags.js';
+import { toServerOptions } from '../../src/cli/options.js';
+import { silentLogger } from '../../src/log.js';
 
 const noFile = (): string => {
   throw new Error('ENOENT: no such file');
@@ -87,7 +90,9 @@ test('layer settings are checked', () => {
 test('one way to authenticate at a time', () => {
   const r = resolveSettings({ argv: ['--api-url', 'http://b/api/', '--jwt-secret', 's'], env: {}, readFile: noFile });
   assert.deepEqual(r.ok ? [] : r.problems, ['choose one way to authenticate: --api-url, --jwt-secret exclude each other']);
-  const pem = (p: string): string => (p === 'k.pem' ? 'PEM' : noFile());
+  // A real key: the file is parsed with the other settings now, and text that is not PEM is a problem.
+  const pemText = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const pem = (p: string): string => (p === 'k.pem' ? pemText : noFile());
   assert.ok(resolveSettings({ argv: ['--jwt-secret', 's', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok, 'HS256 and RS256 together are one way');
   assert.ok(resolveSettings({ argv: ['--jwt-jwks-url', 'https://issuer.example/jwks', '--jwt-public-key', 'k.pem'], env: {}, readFile: pem }).ok);
   const both = resolveSettings({ argv: ['--allow-anonymous', '--jwt-jwks-url', 'https://issuer.example/jwks'], env: {}, readFile: noFile });
@@ -193,4 +198,27 @@ test('--max-room-bytes and --max-subscriptions reach every dialect (at least 1 b
   const zero = resolveSettings({ argv: ['--max-room-bytes', '0'], env: {}, readFile: noFile });
   assert.ok(!zero.ok);
   assert.match(JSON.stringify(zero), /max-room-bytes/);
+});
+
+test('--jwt-public-key: the file is read and parsed once, with the other settings; the key is passed on, not read again', () => {
+  const { publicKey: key } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const files: Record<string, string> = { '/keys/pub.pem': key.export({ type: 'spki', format: 'pem' }).toString(), '/keys/notes.txt': 'not a key' };
+  const reads: string[] = [];
+  const readFile = (p: string): string => {
+    reads.push(p);
+    return files[p] ?? noFile();
+  };
+  const r = resolveSettings({ argv: ['--jwt-public-key', '/keys/pub.pem'], env: {}, readFile });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(reads, ['/keys/pub.pem']);
+  assert.ok(r.publicKey?.equals(key), 'the key in the file');
+  // /keys/pub.pem is not on this disk: toServerOptions takes the key given, it does not read the file.
+  assert.equal(typeof toServerOptions(r.settings, silentLogger, r.publicKey).auth, 'function');
+  const bad = resolveSettings({ argv: ['--jwt-public-key', '/keys/notes.txt', '--port', 'x'], env: {}, readFile });
+  assert.ok(!bad.ok);
+  assert.equal(bad.problems.length, 2, 'not PEM is listed with the other problems');
+  assert.match(bad.problems[0] ?? '', /^--port: /);
+  assert.match(bad.problems[1] ?? '', /^--jwt-public-key: \/keys\/notes\.txt is not a PEM public key \(/);
+  const missing = resolveSettings({ argv: ['--jwt-public-key', '/keys/none.pem'], env: {}, readFile });
+  assert.deepEqual(missing.ok ? [] : missing.problems, ['--jwt-public-key: cannot read /keys/none.pem (ENOENT: no such file)']);
 });

@@ -5,9 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
+import fc from 'fast-check';
 import { resolveSettings } from '../../src/cli/config.js';
 import { toServerOptions } from '../../src/cli/options.js';
 import { silentLogger } from '../../src/log.js';
+import { DEFAULTS } from '../../src/options.js';
+import { httpDeadlines } from '../../src/transport/http-server.js';
 import { listening, run } from '../helpers/cli.js';
 
 const noFile = (): string => {
@@ -75,6 +78,28 @@ test('--request-timeout: milliseconds, 0 or at least --headers-timeout (10000 un
   assert.deepEqual(problems(['--request-timeout', '299', '--headers-timeout', '300']), ['--request-timeout: 299 is less than --headers-timeout (300 ms); 0 turns it off']);
   assert.deepEqual(problems(['--request-timeout', String(2 ** 31)]), [`--request-timeout: expected a whole number from 0 to ${2 ** 31 - 1} (0: never), got "${2 ** 31}"`]);
   assert.deepEqual(problems(['--request-timeout', '30s']), ['--request-timeout: expected a whole number from 0 to 2147483647 (0: never), got "30s"']);
+});
+
+test('the CLI refuses a pair of deadlines exactly when createServer would (one rule: httpDeadlines), and names the flags', () => {
+  const ms = fc.option(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60_000 })), { nil: undefined });
+  fc.assert(
+    fc.property(ms, ms, (headersTimeoutMs, requestTimeoutMs) => {
+      const argv = [
+        ...(headersTimeoutMs !== undefined ? ['--headers-timeout', String(headersTimeoutMs)] : []),
+        ...(requestTimeoutMs !== undefined ? ['--request-timeout', String(requestTimeoutMs)] : []),
+      ];
+      const r = resolveSettings({ argv, env: {}, readFile: noFile });
+      let thrown = false;
+      try {
+        httpDeadlines({ headersTimeoutMs, requestTimeoutMs });
+      } catch {
+        thrown = true;
+      }
+      const head = headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+      assert.deepEqual(r.ok ? [] : r.problems, thrown ? [`--request-timeout: ${requestTimeoutMs} is less than --headers-timeout (${head} ms); 0 turns it off`] : [], argv.join(' '));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('roomcast serve --headers-timeout 100 --request-timeout 400: a trigger whose body trickles in gets 408 and is disconnected; others are served', async () => {

@@ -93,3 +93,21 @@ test('the quick start on the source tree: serve --jwt-secret --trigger-secret, a
     await server.exit;
   }
 });
+
+test('--claims and --rooms are parsed once each (parseJson, the server own parser), and written as JSON.parse would read them', () => {
+  const parse = JSON.parse;
+  let calls = 0;
+  JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+    calls++;
+    return parse(...args);
+  }) as typeof JSON.parse;
+  let minted;
+  try {
+    minted = mintToken(['--secret', 'S', '--claims', '{"aud":"app","n":1.0,"big":12345678901234567890}', '--rooms', '[{"chat":"lobby","id":2.50}]'], {}, now);
+  } finally {
+    JSON.parse = parse;
+  }
+  assert.equal(calls, 0, 'JSON.parse calls while minting');
+  assert.ok('token' in minted, JSON.stringify(minted));
+  assert.deepEqual(claimsOf(minted.token), { aud: 'app', n: 1, big: Number('12345678901234567890'), allowed_rooms: [{ chat: 'lobby', id: 2.5 }], iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 });
+});

@@ -11,6 +11,7 @@ import { startBinding, type BindingFixture } from '../helpers/binding.js';
 import type { TestClient } from '../helpers/client.js';
 import { call, startRest, type Answer, type RestFixture } from '../helpers/rest.js';
 import type { Store } from '../../src/models/index.js';
+import { QUOTE_CUT, QUOTE_LIMIT } from '../../src/wire/quote.js';
 import { dropTables, engines, uniqueTable } from '../models/stores.js';
 
 const RANGE = 'must fall from 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (in UTC)';
@@ -50,6 +51,13 @@ for (const engine of engines) {
       assert400(await api('PUT', `todo/${id}/`, { body: { title: 'z\u0000', owner: 1 } }), 'update: invalid data', ['title: must not contain U+0000 (at index 1)']);
       assert.equal((await api('GET', `todo/${id}/`)).status, 200);
       assert.equal(((await api('GET', `todo/${id}/`)).body as { title: string }).title, 'kept');
+    });
+
+    test('a JSON field with a 60 KB key is refused with a bounded reason: the key quoted cut, not whole', async () => {
+      const key = `${'k'.repeat(60_000)}\u0000`;
+      const res = await api('POST', 'todo/', { body: { title: 'long key', owner: 1, meta: { [key]: 1 } } });
+      assert400(res, 'create: invalid data', [`meta: the key $["${'k'.repeat(QUOTE_LIMIT)}${QUOTE_CUT}"] must not contain U+0000 (at index 60000)`]);
+      assert.ok(JSON.stringify(res.body).length < 200);
     });
 
     test('filters: U+0000 and impossible dates in field parameters and in filters= JSON are 400, not 500', async () => {

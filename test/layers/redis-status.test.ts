@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redisDownDetail } from '../../src/layers/redis.js';
+import { createRedisLayer, redisDownDetail } from '../../src/layers/redis.js';
 
 test('both connections in one state are named once', () => {
   assert.equal(
@@ -17,13 +17,17 @@ test('connections in different states are named each', () => {
   assert.match(redisDownDetail('ready', 'connecting', 'redis://h:6379'), /\(publishing connection ready, subscribing connection connecting\)/);
 });
 
-test('the password is masked, user and host are kept', () => {
+test('the password is masked, user and host are kept: the status of a layer whose Redis is not connected', async () => {
   for (const [url, shown] of [
     ['redis://:s3cret@10.0.0.5:6379/0', 'redis://:***@10.0.0.5:6379/0'],
     ['rediss://app:s3cret@cache.example:6380', 'rediss://app:***@cache.example:6380'],
     ['redis://cache.example:6379', 'redis://cache.example:6379'],
   ] as const) {
-    const detail = redisDownDetail('end', 'end', url);
+    // lazyConnect: nothing connects until a server attaches the layer.
+    const layer = createRedisLayer({ url });
+    const { ok, detail = '' } = layer.status();
+    await layer.close();
+    assert.equal(ok, false);
     assert.ok(detail.includes(`redis at ${shown} `), detail);
     assert.ok(!detail.includes('s3cret'));
   }

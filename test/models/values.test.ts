@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkValue } from '../../src/models/fields.js';
 import { decodeFilter } from '../../src/models/filters.js';
-import { jsonProblem, MAX_JSON_DEPTH, MAX_TIMESTAMP, MIN_TIMESTAMP, parseTimestamp, textProblem } from '../../src/models/values.js';
+import { jsonProblem, MAX_STORED_JSON_DEPTH, MAX_TIMESTAMP, MIN_TIMESTAMP, parseTimestamp, PATH_SEGMENTS, textProblem } from '../../src/models/values.js';
+import { QUOTE_CUT, QUOTE_LIMIT } from '../../src/wire/quote.js';
 
 const MIN_MS = Date.parse(MIN_TIMESTAMP);
 const MAX_MS = Date.parse(MAX_TIMESTAMP);
@@ -150,12 +151,34 @@ test('JSON: strings and keys at any depth as text; only JSON values; bounded nes
     for (let i = 0; i < depth; i++) v = i % 2 === 0 ? [v] : { v };
     return v;
   };
-  assert.equal(jsonProblem(nest(MAX_JSON_DEPTH)), undefined);
-  assert.equal(jsonProblem(nest(MAX_JSON_DEPTH + 1)), `nests more than ${MAX_JSON_DEPTH} levels deep`);
-  assert.equal(jsonProblem(nest(200_000)), `nests more than ${MAX_JSON_DEPTH} levels deep`, 'checked without recursion');
+  assert.equal(jsonProblem(nest(MAX_STORED_JSON_DEPTH)), undefined);
+  assert.equal(jsonProblem(nest(MAX_STORED_JSON_DEPTH + 1)), `nests more than ${MAX_STORED_JSON_DEPTH} levels deep`);
+  assert.equal(jsonProblem(nest(200_000)), `nests more than ${MAX_STORED_JSON_DEPTH} levels deep`, 'checked without recursion');
   const cycle: Record<string, unknown> = {};
   cycle.self = cycle;
-  assert.equal(jsonProblem(cycle), `nests more than ${MAX_JSON_DEPTH} levels deep`, 'a cycle from app code ends too');
+  assert.equal(jsonProblem(cycle), `nests more than ${MAX_STORED_JSON_DEPTH} levels deep`, 'a cycle from app code ends too');
+});
+
+test('JSON: a reason quotes keys bounded and cuts long paths, however long the keys or deep the value', () => {
+  const long = 'k'.repeat(60_000);
+  const cut = `${'k'.repeat(QUOTE_LIMIT)}${QUOTE_CUT}`;
+  assert.equal(jsonProblem({ [`${long}\u0000`]: 1 }), `the key $["${cut}"] must not contain U+0000 (at index 60000)`);
+  assert.equal(jsonProblem({ [long]: { x: Number.NaN } }), `$.${cut}.x must be a finite number`);
+  assert.equal(jsonProblem({ [`${long} `]: ['\ud800'] }), `the string at $["${cut}"][0] must be well-formed Unicode (an unpaired surrogate at index 0)`);
+  let deep: unknown = { bad: '\u0000' };
+  for (let i = 0; i < 100; i++) deep = [deep];
+  const half = PATH_SEGMENTS / 2;
+  assert.equal(jsonProblem(deep), `the string at $${'[0]'.repeat(half)}${QUOTE_CUT}${'[0]'.repeat(half - 1)}.bad must not contain U+0000 (at index 0)`);
+  const bound = 120 + PATH_SEGMENTS * (QUOTE_LIMIT + 8);
+  fc.assert(
+    fc.property(fc.array(fc.string({ minLength: 0, maxLength: 2000 }), { minLength: 1, maxLength: 40 }), fc.constantFrom('\u0000', Number.NaN, undefined), (keys, bad) => {
+      let value: unknown = bad;
+      for (const key of keys) value = { [key]: value };
+      const problem = jsonProblem(value) ?? '';
+      assert.ok(problem.length > 0 && problem.length <= bound, `${problem.length}: ${problem.slice(0, 200)}`);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('filters refuse the same values, in every operator, with the field named', () => {

@@ -120,7 +120,7 @@ test('parseMembers accepts and rejects what parseJson does, depth limit included
 
 test('parseMembers: deep nesting and huge payloads fail or pass cleanly', () => {
   const deep = `{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-  assert.deepEqual(parseMembers(deep), { ok: false, error: 'nested deeper than 64 levels', at: 5 });
+  assert.deepEqual(parseMembers(deep), { ok: false, reason: 'depth', error: 'nested deeper than 64 levels', at: 5 });
   const big = `{"d":"${'x'.repeat(1_000_000)}","e":1}`;
   const r = parseMembers(big);
   assert.ok(r.ok && r.raw?.get('e') === '1' && r.raw.get('d')?.length === 1_000_002);
@@ -148,8 +148,8 @@ test('numbers: an exact integer is its value, anything else its lexeme, as the g
   );
   // A fraction or exponent without digits ends the number; what follows fails as the next token.
   for (const text of ['1.', '1.e5', '1e', '1e+', '-', '-a', '01', '.5', '1.5e']) assert.equal(parseJson(text).ok, false, text);
-  assert.deepEqual(parseJson('1.x'), { ok: false, error: 'unexpected trailing text', at: 1 });
-  assert.deepEqual(parseJson('[-]'), { ok: false, error: 'unexpected character', at: 1 });
+  assert.deepEqual(parseJson('1.x'), { ok: false, reason: 'syntax', error: 'unexpected trailing text', at: 1 });
+  assert.deepEqual(parseJson('[-]'), { ok: false, reason: 'syntax', error: 'unexpected character', at: 1 });
 });
 
 test('unicode escapes in either case, and bad ones rejected where they start', () => {
@@ -158,7 +158,7 @@ test('unicode escapes in either case, and bad ones rejected where they start', (
   assert.ok(r.ok && r.value === JSON.parse(text));
   for (const bad of ['"\\u00g9"', '"\\u00"', '"\\u', '"\\u-123"', '"\\u 123"']) {
     const f = parseJson(bad);
-    assert.deepEqual(f, { ok: false, error: 'bad unicode escape', at: 3 }, bad);
+    assert.deepEqual(f, { ok: false, reason: 'syntax', error: 'bad unicode escape', at: 3 }, bad);
   }
 });
 

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { JsonNumber, isJsonObject, parseJson, tooDeep, type JsonValue } from '../../wire/json.js';
+import { JsonNumber, isJsonObject, MAX_JSON_DEPTH, parseJson, type JsonValue } from '../../wire/json.js';
 
 /** The `code` of every error frame, so clients need not parse the text. */
 export const BindingErrorCode = {
@@ -83,7 +83,7 @@ export function parseEvent(event: string): EventParts {
 /** Decodes one text frame. Never throws. */
 export function decodeBinding(frame: string): BindingCommand {
   const parsed = parseJson(frame);
-  if (!parsed.ok && parsed.error === tooDeep()) return badFrame(`JSON nested deeper than 64 levels (at character ${parsed.at})`);
+  if (!parsed.ok && parsed.reason === 'depth') return badFrame(`JSON nested deeper than ${MAX_JSON_DEPTH} levels (at character ${parsed.at})`);
   if (!parsed.ok) return badFrame(`Invalid JSON: ${parsed.error} at character ${parsed.at}`);
   const msg = parsed.value;
   if (!isJsonObject(msg)) return badFrame('A message must be a JSON object: {"event": "<stream>.<action>", "data": {…}}');

@@ -122,6 +122,11 @@ class BindingConnection implements Handler {
   #subscriptions: Subscriptions | undefined;
   /** Streams this connection unsubscribed from explicitly: not joined again implicitly. */
   #declined: Set<string> | undefined;
+  /**
+   * Streams whose read rule lets this connection read nothing: not asked again on every frame. Kept for the
+   * connection's life, as its identity is (Session.identity is fixed at the upgrade).
+   */
+  #unreadable: Set<string> | undefined;
   #closed = false;
 
   constructor(session: Session, shared: Shared) {
@@ -216,7 +221,11 @@ class BindingConnection implements Handler {
   #autoSubscribe(model: Model): void {
     if (!this.#shared.autoSubscribe || this.#closed || this.#declined?.has(model.name) === true) return;
     const subs = (this.#subscriptions ??= new Subscriptions(this.#session));
-    if (subs.has(model.name) || subs.size >= this.#shared.maxSubscriptions || !mayRead(model, this.#session.identity)) return;
+    if (subs.has(model.name) || subs.size >= this.#shared.maxSubscriptions || this.#unreadable?.has(model.name) === true) return;
+    if (!mayRead(model, this.#session.identity)) {
+      (this.#unreadable ??= new Set()).add(model.name);
+      return;
+    }
     subs.subscribe(model.name);
   }
 

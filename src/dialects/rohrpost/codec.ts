@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson } from '../../wire/canonical.js';
-import { JsonNumber, isJsonObject, parseJson, tooDeep, type JsonObject, type JsonValue } from '../../wire/json.js';
+import { JsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from '../../wire/json.js';
 
 /** A decoded client frame: a request to dispatch, or an error reply to send. */
 export type RohrpostCommand =
@@ -33,7 +33,7 @@ export const RohrpostError = {
 export function decodeRohrpost(frame: string): RohrpostCommand {
   if (frame === '') return { kind: 'error', reply: renderReply({ error: RohrpostError.Empty }) };
   const parsed = parseJson(frame);
-  if (!parsed.ok && parsed.error === tooDeep()) return { kind: 'error', reply: renderReply({ error: RohrpostError.TooDeep }) };
+  if (!parsed.ok && parsed.reason === 'depth') return { kind: 'error', reply: renderReply({ error: RohrpostError.TooDeep }) };
   if (!parsed.ok) {
     const error = `Could not decode JSON message. Error: ${PYTHON_JSON_ERRORS[parsed.error] ?? parsed.error}: ${position(frame, parsed.at)}`;
     return { kind: 'error', reply: renderReply({ error }) };

@@ -6,7 +6,7 @@
  * @module
  */
 import { canonicalJson, hasCanonicalText } from '../../wire/canonical.js';
-import { isJsonObject, JsonNumber, parseJson, tooDeep, type JsonValue } from '../../wire/json.js';
+import { isJsonObject, JsonNumber, parseJson, type JsonValue } from '../../wire/json.js';
 import { toRoom, type Room } from '../../rooms/room.js';
 import type { RoomMatcher } from '../../rooms/matcher.js';
 
@@ -67,7 +67,7 @@ export interface DecodeOptions {
 export function decodeTemplar(frame: string, options: DecodeOptions = {}): TemplarCommand {
   if (frame === 'ping') return { kind: 'ping' };
   const parsed = parseJson(frame);
-  if (!parsed.ok) return generic(parsed.error === tooDeep() ? TemplarError.TooDeep : TemplarError.NonJson);
+  if (!parsed.ok) return generic(parsed.reason === 'depth' ? TemplarError.TooDeep : TemplarError.NonJson);
   const msg = parsed.value;
   if (!isJsonObject(msg)) return generic(TemplarError.TypeNotAllowed);
   switch (msg.type) {
