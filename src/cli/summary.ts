@@ -1,6 +1,6 @@
 /**
  * The start-up summary the CLI logs once it listens (`roomcast ready`): what is on, in words, from the settings and
- * the options the server was started with. Pure. Credentials in URLs are replaced by `…`; secrets are never shown.
+ * the options the server was started with. Pure. Passwords in URLs are shown as `***` (hideCredentials); secrets are never shown.
  *
  * @module
  */
