@@ -15,7 +15,7 @@
  *   with the repository's strict tsconfig, the context's names declared.
  * - `<!-- example: tested by <test file> -->`: that test runs it; the file must exist and name the document.
  * - `<!-- example: not run: <why> -->`: an output sample, a request body, a browser page: say why, and where
- *   what it shows is tested.
+ *   what it shows is tested (a test file, which must exist, or an example above or below).
  * - A ` ```jsonl title="<file>" ` block in docs/protocols/<dialect>.md needs no marker: it must be
  *   test/transcripts/<dialect>/<file> verbatim, which test/conformance/transcripts.test.ts replays.
  *
