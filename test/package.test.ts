@@ -1,17 +1,18 @@
 /**
- * roomcast as another project gets it: `npm pack` (which rebuilds dist/), the tarball installed into a fresh app
+ * roomcast as another project gets it: `npm pack` (which rebuilds dist/) in a copy of the working tree, the tarball installed into a fresh app
  * from the npm cache, its `roomcast` bin and its modules used from there, and the README's quick start run in that
  * app as written (only the port is changed, to a free one). Bounded: every step has a deadline, every process it
- * starts is stopped and the temporary directory removed on every path.
+ * starts is stopped with what it started (helpers/cli.ts) and the temporary directory removed on every path.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exited, spawnTracked, stop, waitForOutput, type Proc } from './helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; exports: Record<string, unknown> };
@@ -23,60 +24,30 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...clean, ...extra };
 }
 
-interface Proc {
-  readonly child: ChildProcess;
-  out(): string;
-  err(): string;
-  readonly exit: Promise<number | null>;
-}
-
-/** Starts a command in a process group of its own, so that stopping it stops what it spawned (npx → node). */
-function start(command: string, args: readonly string[], cwd: string, extra: Record<string, string> = {}): Proc {
-  const child = spawn(command, args, { cwd, env: env(extra), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null || p.child.pid === undefined) return;
-  const group = -p.child.pid;
-  const kill = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(group, signal);
-    } catch {
-      // the group is gone already
-    }
-  };
-  kill('SIGTERM');
-  const forced = setTimeout(() => kill('SIGKILL'), 5000);
-  await p.exit;
-  clearTimeout(forced);
-}
+/** Starts a command (and what it starts: npm → sh → node) as helpers/cli.ts tracks and stops it, without `npm_*`. */
+const start = (command: string, args: readonly string[], cwd: string, extra: Record<string, string> = {}): Proc =>
+  spawnTracked(command, [...args], { cwd, baseEnv: env(), env: extra, tree: true });
 
 /** Runs a command to its end, or fails (and stops it) after `timeoutMs`. */
 async function run(command: string, args: readonly string[], cwd: string, timeoutMs: number, extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
   const p = start(command, args, cwd, extra);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-  const code = await Promise.race([p.exit, late]);
-  clearTimeout(timer);
-  if (code === 'late') {
-    await stop(p);
-    assert.fail(`${command} ${args.join(' ')} took over ${timeoutMs} ms:\n${p.out()}\n${p.err()}`);
-  }
+  const code = await exited(p, timeoutMs);
   return { code, out: p.out(), err: p.err() };
 }
 
-async function waitFor(p: Proc, pattern: RegExp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(p.out())) {
-    if (p.child.exitCode !== null || Date.now() > deadline) assert.fail(`no ${pattern} (exit ${p.child.exitCode}):\n${p.out()}\n${p.err()}`);
-    await new Promise((r) => setTimeout(r, 50));
+/**
+ * The working tree's files as git sees them (tracked, and new ones not ignored; uncommitted changes included), copied
+ * to `dir` with this checkout's node_modules linked in: `npm pack` there clears and rebuilds that copy's dist/, not
+ * the one other test files use.
+ */
+function copyTree(dir: string): void {
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  for (const file of listed.split('\0')) {
+    if (file === '' || !existsSync(join(ROOT, file))) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(dir, file));
   }
+  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'));
 }
 
 async function freePort(): Promise<number> {
@@ -113,8 +84,10 @@ test('npm pack, installed in a fresh app: the bin, the modules, and the README q
   const dir = mkdtempSync(join(tmpdir(), 'roomcast-pack-'));
   const running: Proc[] = [];
   try {
-    // npm pack runs prepack (clears dist/) and prepare (the build), so the tarball holds a fresh build.
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', dir], ROOT, 180_000);
+    // npm pack runs prepack (clears dist/) and prepare (the build), so the tarball holds a fresh build: of a copy.
+    const tree = join(dir, 'tree');
+    copyTree(tree);
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', dir], tree, 180_000);
     assert.equal(packed.code, 0, packed.err);
     const [info] = JSON.parse(packed.out) as [{ filename: string; files: { path: string }[] }];
     const files = info.files.map((f) => f.path);
@@ -150,11 +123,11 @@ test('npm pack, installed in a fresh app: the bin, the modules, and the README q
         } else if (/^npx roomcast serve /.test(command)) {
           const server = start('sh', ['-c', command], app, { ROOMCAST_PORT: port });
           running.push(server);
-          await waitFor(server, /roomcast listening/, 30_000);
+          await waitForOutput(server, /roomcast listening/, 30_000);
         } else if (/^node listen\.mjs /.test(command)) {
           listener = start('sh', ['-c', command], app);
           running.push(listener);
-          await waitFor(listener, /^subscribed to \{"chat":"lobby"\}$/m, 30_000);
+          await waitForOutput(listener, /^subscribed to \{"chat":"lobby"\}$/m, 30_000);
         } else {
           const result = await run('sh', ['-c', local(command)], app, 30_000);
           assert.equal(result.code, 0, `${command}\n${result.out}\n${result.err}`);
@@ -163,16 +136,16 @@ test('npm pack, installed in a fresh app: the bin, the modules, and the README q
     }
     assert.ok(installed && listener !== undefined, 'the quick start installs, serves and listens');
     // "listen.mjs prints `lobby: { text: 'hello' }`"
-    await waitFor(listener, /^lobby: \{ text: 'hello' \}$/m, 10_000);
+    await waitForOutput(listener, /^lobby: \{ text: 'hello' \}$/m, 10_000);
 
     // token.mjs mints what the server accepts: its token joins the room too.
     const minted = await run(process.execPath, ['token.mjs'], app, 30_000, { ROOMCAST_JWT_SECRET: 'dev-jwt-secret' });
     assert.equal(minted.code, 0, minted.err);
     const second = start(process.execPath, ['listen.mjs', minted.out.trim()], app);
     running.push(second);
-    await waitFor(second, /^subscribed to \{"chat":"lobby"\}$/m, 30_000);
+    await waitForOutput(second, /^subscribed to \{"chat":"lobby"\}$/m, 30_000);
   } finally {
-    await Promise.all(running.map(stop));
+    await Promise.all(running.map((p) => stop(p)));
     rmSync(dir, { recursive: true, force: true });
   }
 });

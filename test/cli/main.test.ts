@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startBackend } from '../helpers/backend.js';
 import { connect } from '../helpers/client.js';
 import { trigger } from '../helpers/server.js';
-import { exited, listening, run, stop, type Proc } from '../helpers/cli.js';
+import { exited, listening, run, stop, waitForOutput } from '../helpers/cli.js';
 import { rawConnect } from '../helpers/raw-ws.js';
 
 test('--help exits 0 and lists the flags', async () => {
@@ -197,7 +197,7 @@ test('pretty logs: readable lines and a start-up summary; shutting down comes fi
     '--models', file, '--store', `sqlite:${join(dir, 'app.db')}`, '--layer', 'redis', '--redis-url', 'redis://:pw@127.0.0.1:6379',
   ]);
   try {
-    const url = await waitFor(p, /^ {4}url +(http:\/\/\S+)$/m);
+    const [, url = ''] = await waitForOutput(p, /^ {4}url +(http:\/\/\S+)$/m, 15_000);
     const ws = url.replace('http', 'ws');
     const out = p.out();
     assert.doesNotMatch(out, /^\{/m, 'no JSON line');
@@ -232,7 +232,7 @@ test('pretty logs: readable lines and a start-up summary; shutting down comes fi
     const raw = await rawConnect(Number(new URL(url).port));
     await raw.nextFrame();
     slow.child.kill('SIGINT');
-    await waitFor(slow, /"msg":"shutting down"/);
+    await waitForOutput(slow, /"msg":"shutting down"/, 15_000);
     slow.child.kill('SIGINT');
     assert.equal(await exited(slow), 1);
     assert.match(slow.out(), /"signal":"SIGINT","msg":"second signal: exiting without waiting for clients"/);
@@ -241,15 +241,3 @@ test('pretty logs: readable lines and a start-up summary; shutting down comes fi
     await stop(slow, 'SIGKILL');
   }
 });
-
-/** Waits for `pattern` in the process's stdout; returns its first group (or the match). */
-async function waitFor(p: Proc, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const m = pattern.exec(p.out());
-    if (m !== null) return m[1] ?? m[0];
-    if (p.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no ${pattern} in:\n${p.out()}\n${p.err()}`);
-}

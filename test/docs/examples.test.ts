@@ -15,7 +15,7 @@
  *   with the repository's strict tsconfig, the context's names declared.
  * - `<!-- example: tested by <test file> -->`: that test runs it; the file must exist and name the document.
  * - `<!-- example: not run: <why> -->`: an output sample, a request body, a browser page: say why, and where
- *   what it shows is tested.
+ *   what it shows is tested (a test file, which must exist, or an example above or below).
  * - A ` ```jsonl title="<file>" ` block in docs/protocols/<dialect>.md needs no marker: it must be
  *   test/transcripts/<dialect>/<file> verbatim, which test/conformance/transcripts.test.ts replays.
  *
@@ -45,6 +45,10 @@ for (const block of allBlocks(ROOT.pathname)) {
   } else if (plan.kind === 'not-run') {
     test(`${name} is not run: ${plan.why}`, () => {
       assert.ok(plan.why.length >= 20, `${where(block)}: say why the block cannot run, and where what it shows is tested`);
+      // Where: a test file that exists, or an example next to it (above, below) that is run.
+      const files = [...plan.why.matchAll(/\btest\/[\w./-]+\.test\.ts\b/g)].map(([file]) => file);
+      assert.ok(files.length > 0 || /\b(above|below)\b/.test(plan.why), `${where(block)}: say where what the block shows is tested (a test file, or an example above or below)`);
+      for (const file of files) assert.ok(existsSync(new URL(file, ROOT)), `${where(block)}: no ${file}`);
     });
   } else if (plan.kind === 'tested-by') {
     test(`${name} is run by ${plan.path}`, () => {

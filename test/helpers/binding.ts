@@ -3,6 +3,7 @@
  * and `shop.Tag` (text keys), on a given store, with an auth strategy that reads the user from the query string
  * (`?user=7`, `?user=7&staff=1`; none: anonymous; `?deny=1`: not authorized).
  */
+import { after, before } from 'node:test';
 import type { AuthStrategy } from '../../src/auth/strategy.js';
 import type { Identity } from '../../src/core/identity.js';
 import type { BindingOptions } from '../../src/dialects/binding/index.js';
@@ -12,6 +13,7 @@ import type { RoomcastServer } from '../../src/server.js';
 import { createRoomMatcher } from '../../src/rooms/matcher.js';
 import { connect, type TestClient } from './client.js';
 import { start, type Running } from './server.js';
+import { dropTables, uniqueTable, type Engine } from '../models/stores.js';
 
 interface User {
   readonly id: number;
@@ -74,6 +76,61 @@ export async function startBinding(store: Store, tables: { todo: string; tag: st
     tables: [tables.todo, tables.tag],
     client: (query = '') => connect(`ws://127.0.0.1:${rc.port}/ws/binding/${query === '' ? '' : `?${query}`}`),
     close: () => rc.close(),
+  };
+}
+
+/**
+ * The {@link BindingFixture} of the enclosing `describe` (usable once its `before` ran), whose clients are closed
+ * after the suite; and `ask`.
+ */
+export interface BindingSuite extends BindingFixture {
+  /** Sends `{ event, data }` (no data when `undefined`) and returns the reply. */
+  ask(c: TestClient, event: string, data?: unknown): Promise<unknown>;
+}
+
+/**
+ * Registers `before` and `after` hooks in the enclosing `describe`: a store of `engine` with fresh tables named
+ * after `prefix`, a server serving them ({@link startBinding} with `binding`), and `setup` run on it; after the
+ * suite, the clients are closed, the server stopped, the tables dropped and the store closed.
+ */
+export function bindingSuite(engine: Engine, prefix: string, binding: Omit<BindingOptions, 'models'> = {}, setup: (fx: BindingFixture) => void = () => {}): BindingSuite {
+  let store: Store;
+  let fx: BindingFixture;
+  const open: TestClient[] = [];
+  before(async () => {
+    store = await engine.open();
+    fx = await startBinding(store, { todo: uniqueTable(`${prefix}_todo`), tag: uniqueTable(`${prefix}_tag`) }, binding);
+    setup(fx);
+  });
+  after(async () => {
+    for (const c of open) await c.close();
+    await fx.close();
+    await dropTables(store, fx.tables);
+    await store.close();
+  });
+  return {
+    get rc() {
+      return fx.rc;
+    },
+    get models() {
+      return fx.models;
+    },
+    get todos() {
+      return fx.todos;
+    },
+    get tags() {
+      return fx.tags;
+    },
+    get tables() {
+      return fx.tables;
+    },
+    async client(query = '') {
+      const c = await fx.client(query);
+      open.push(c);
+      return c;
+    },
+    close: () => fx.close(),
+    ask: (c, event, data) => c.ask(data === undefined ? { event } : { event, data }),
   };
 }
 

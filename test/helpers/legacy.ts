@@ -4,7 +4,8 @@
  * variable, at a pinned commit, into a temporary folder, and skips with a one-line reason when there is none.
  *
  * To run them, clone the client and point the variable at it, e.g.
- * `git clone https://github.com/axsemantics/rohrpost-js && ROHRPOST_JS=$PWD/rohrpost-js npm test`.
+ * `git clone https://github.com/axsemantics/rohrpost-js && ROHRPOST_JS=$PWD/rohrpost-js npm test`. `.ci/run` sets
+ * the variable itself where a machine keeps a fetched mirror of the repository.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,6 @@ import { join } from 'node:path';
 export interface LegacySource {
   /** The environment variable naming a clone of its repository. */
   readonly env: string;
-  /** Clones looked for when the variable is unset (the session's repository mirror). */
-  readonly fallbacks: readonly string[];
   /** The commit the test was written against. */
   readonly commit: string;
   /** The files to read, relative to the repository root, each with the name to write it under. */
@@ -31,9 +30,8 @@ export interface LegacyCheckout {
 
 /** Reads the client's files at its commit, or says in one line why it cannot (the test's skip reason). */
 export function checkoutLegacy(source: LegacySource): LegacyCheckout | string {
-  const named = process.env[source.env];
-  const repo = named ?? source.fallbacks.find((dir) => existsSync(dir));
-  if (repo === undefined) return `${source.env} names no clone of the client (see test/helpers/legacy.ts)`;
+  const repo = process.env[source.env];
+  if (repo === undefined || repo === '') return `${source.env} names no clone of the client (see test/helpers/legacy.ts)`;
   const gitDir = existsSync(join(repo, '.git')) ? join(repo, '.git') : repo;
   const dir = mkdtempSync(join(tmpdir(), 'roomcast-legacy-'));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });

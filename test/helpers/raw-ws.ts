@@ -151,10 +151,11 @@ function openSocket(port: number): Promise<Socket> {
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+/** `promise`, or a rejection saying `what` did not happen within `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -200,7 +201,7 @@ function readHead(socket: Socket, timeoutMs: number): Promise<{ head: HttpHead; 
     socket.once('end', onEnd);
     socket.once('close', onEnd);
   });
-  return withTimeout(reading, timeoutMs, 'HTTP response head');
+  return within(reading, timeoutMs, 'HTTP response head');
 }
 
 /** Sends `request` (a complete HTTP request text) and returns the response's status line and headers. */
@@ -328,7 +329,7 @@ export async function rawConnect(port: number, path = '/ws/', extraHeaders: Reco
       });
     },
     takeQueued: () => queue.splice(0),
-    closed: (timeoutMs = 2000) => withTimeout(closedPromise, timeoutMs, 'TCP close'),
+    closed: (timeoutMs = 2000) => within(closedPromise, timeoutMs, 'TCP close'),
     destroy: () => socket.destroy(),
   };
 }

@@ -1,8 +1,11 @@
 /**
  * A raw TCP client for HTTP deadline tests: it writes a request in pieces, some time apart (a slow or stalled
- * client), records everything the server sends, and measures when the server closes the connection.
+ * client), records everything the server sends, and measures when the server closes the connection; and a server
+ * for such clients that closes them all when the test is done.
  */
 import { connect as netConnect, type Socket } from 'node:net';
+import type { ServerOptions } from '../../src/options.js';
+import { start, type Running } from './server.js';
 
 export interface TcpClient {
   readonly socket: Socket;
@@ -31,11 +34,17 @@ export async function tcpClient(port: number, sockets: Socket[], pieces: readonl
   return { socket, received: () => text, closedAfter };
 }
 
-/** `promise`, or a rejection after `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
+/**
+ * Runs `fn` against a server started with `options` on a loopback port; the sockets `fn` puts in `sockets` (as
+ * {@link tcpClient} does) are destroyed and the server closed afterwards, on every path.
+ */
+export async function withTcpServer(options: ServerOptions, fn: (rc: Running, sockets: Socket[]) => Promise<void>): Promise<void> {
+  const rc = await start(options);
+  const sockets: Socket[] = [];
+  try {
+    await fn(rc, sockets);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await rc.close();
+  }
 }

@@ -7,9 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type TestClient } from '../helpers/client.js';
-import { queryAuth, startBinding, type BindingFixture } from '../helpers/binding.js';
+import { bindingSuite, queryAuth } from '../helpers/binding.js';
 import { start } from '../helpers/server.js';
-import { dropTables, engines, uniqueTable } from '../models/stores.js';
+import { engines, uniqueTable } from '../models/stores.js';
 import { createModels, openStore, type Store } from '../../src/models/index.js';
 
 const QUIET_MS = 150;
@@ -17,27 +17,10 @@ const todo = (owner: number, extra: Record<string, unknown> = {}) => ({ title: '
 
 for (const engine of engines) {
   describe(`binding auto-subscription on ${engine.name}`, { skip: engine.skip }, () => {
-    let store: Store;
-    let fx: BindingFixture;
-    const open: TestClient[] = [];
-    const client = async (query: string): Promise<TestClient> => {
-      const c = await fx.client(query);
-      open.push(c);
-      return c;
-    };
-    const ask = (c: TestClient, event: string, data?: unknown): Promise<unknown> => c.ask(data === undefined ? { event } : { event, data });
-
-    before(async () => {
-      store = await engine.open();
-      fx = await startBinding(store, { todo: uniqueTable('auto_todo'), tag: uniqueTable('auto_tag') });
+    const fx = bindingSuite(engine, 'auto', {}, (fx) => {
       fx.rc.server.bind('shop.Todo.count', async (ctx) => ({ count: (await ctx.model!.list({}, { as: ctx.identity })).count }));
     });
-    after(async () => {
-      for (const c of open) await c.close();
-      await fx.close();
-      await dropTables(store, fx.tables);
-      await store.close();
-    });
+    const { client, ask } = fx;
 
     test("useRetrieve's frames: the retrieve subscribes to the stream, and changes come under the event it listens to", async () => {
       const one = await fx.todos.create(todo(2, { title: 'one' }));

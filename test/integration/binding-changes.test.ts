@@ -3,40 +3,20 @@
  * another connection and by app code, exactly one frame per change, unsubscribe that really leaves, the read rule
  * filtering pushes, rollback publishing nothing.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TestClient } from '../helpers/client.js';
 import { eventually } from '../helpers/server.js';
-import { startBinding, type BindingFixture } from '../helpers/binding.js';
-import { dropTables, engines, uniqueTable } from '../models/stores.js';
-import type { Store } from '../../src/models/index.js';
+import { bindingSuite } from '../helpers/binding.js';
+import { engines } from '../models/stores.js';
 
 const QUIET_MS = 150;
 
 for (const engine of engines) {
   describe(`binding changes on ${engine.name}`, { skip: engine.skip }, () => {
-    let store: Store;
-    let fx: BindingFixture;
-    const open: TestClient[] = [];
-    const client = async (query: string): Promise<TestClient> => {
-      const c = await fx.client(query);
-      open.push(c);
-      return c;
-    };
-    const ask = (c: TestClient, event: string, data?: unknown): Promise<unknown> => c.ask(data === undefined ? { event } : { event, data });
+    // Explicit subscriptions only: pushes to writers that touched the stream are binding-auto-subscribe.test.ts's.
+    const fx = bindingSuite(engine, 'binding', { autoSubscribe: false });
+    const { client, ask } = fx;
     const todo = (owner: number, extra: Record<string, unknown> = {}) => ({ title: 't', done: false, owner, secret: false, rank: 0, ...extra });
-
-    before(async () => {
-      store = await engine.open();
-      // Explicit subscriptions only: pushes to writers that touched the stream are binding-auto-subscribe.test.ts's.
-      fx = await startBinding(store, { todo: uniqueTable('binding_todo'), tag: uniqueTable('binding_tag') }, { autoSubscribe: false });
-    });
-    after(async () => {
-      for (const c of open) await c.close();
-      await fx.close();
-      await dropTables(store, fx.tables);
-      await store.close();
-    });
 
     test('a stream subscriber gets retrieve#<key> after create and update, deleted#<key> after delete, from other connections and app code', async () => {
       const watcher = await client('user=9');

@@ -27,7 +27,6 @@ type RohrpostClientClass = new (url: string, config?: { pingInterval?: number; t
 // 0.6.0 plus a CI-only commit; its src/index.js is the package's code.
 const checkout = checkoutLegacy({
   env: 'ROHRPOST_JS',
-  fallbacks: ['/work/.mirror/axsemantics+rohrpost-js/repo'],
   commit: '69e3d124740cb434d634a25c66d4be85f0086028',
   // .mjs: its `import EventEmitter from 'events'` is ESM, and the folder has no package.json saying so.
   files: { 'src/index.js': 'rohrpost.mjs' },

@@ -11,9 +11,9 @@ import { createServer } from '../../src/server.js';
 import { DEFAULTS, TIMEOUT_LIMIT } from '../../src/options.js';
 import { deadlineCheckInterval } from '../../src/transport/http-server.js';
 import { startBackend, type StubBackend } from '../helpers/backend.js';
-import { rawConnect, OP } from '../helpers/raw-ws.js';
+import { rawConnect, within, OP } from '../helpers/raw-ws.js';
 import { start, type Running } from '../helpers/server.js';
-import { tcpClient as client, within, type TcpClient as Client } from '../helpers/tcp.js';
+import { tcpClient as client, withTcpServer, type TcpClient as Client } from '../helpers/tcp.js';
 
 let backend: StubBackend;
 before(async () => {
@@ -21,16 +21,8 @@ before(async () => {
 });
 after(() => backend.close());
 
-async function withServer(headersTimeoutMs: number | undefined, fn: (rc: Running, sockets: Socket[]) => Promise<void>): Promise<void> {
-  const rc = await start({ bootstrap: { apiUrl: backend.apiUrl }, ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}) });
-  const sockets: Socket[] = [];
-  try {
-    await fn(rc, sockets);
-  } finally {
-    for (const s of sockets) s.destroy();
-    await rc.close();
-  }
-}
+const withServer = (headersTimeoutMs: number | undefined, fn: (rc: Running, sockets: Socket[]) => Promise<void>): Promise<void> =>
+  withTcpServer({ bootstrap: { apiUrl: backend.apiUrl }, ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}) }, fn);
 
 const DEADLINE = 400;
 

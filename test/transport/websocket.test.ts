@@ -275,10 +275,12 @@ test('pings sent while the server cannot write to the client are answered once i
       for (let i = 0; i < 16; i++, published++) rc.server.publish([{ room: 'backlog' }], chunk);
       await new Promise((r) => setTimeout(r, 5));
     }
+    // The pings, then an application frame: the server reads in order, so once it has counted that frame (its
+    // reading side is not blocked) it has read the pings, and the client may read again.
+    const received = rc.server.stats.received;
     await c.send({ opcode: OP.ping, payload: 'first' }, { opcode: OP.ping, payload: 'second' });
-    await c.send({ opcode: OP.ping, payload: 'latest' });
-    // The server has read the pings (its reading side is not blocked) before the client reads again.
-    await new Promise((r) => setTimeout(r, 100));
+    await c.send({ opcode: OP.ping, payload: 'latest' }, text('ping'));
+    await eventually(() => assert.equal(rc.server.stats.received, received + 1), 5000);
     c.socket.resume();
     const pongs: string[] = [];
     let texts = 0;
@@ -287,7 +289,11 @@ test('pings sent while the server cannot write to the client are answered once i
       if (frame.opcode === OP.pong) pongs.push(frame.payload.toString());
       else {
         assertServerFrame(frame, OP.text);
-        if (++texts === published) break;
+        // Every publish, then the answer to the application frame.
+        if (++texts > published) {
+          assert.equal(frame.payload.toString(), 'pong');
+          break;
+        }
       }
     }
     // Every publish arrived, and the ping is answered by now or right after the last of them.
