@@ -4,14 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
 import fc from 'fast-check';
 import { resolveSettings } from '../../src/cli/config.js';
 import { toServerOptions } from '../../src/cli/options.js';
 import { silentLogger } from '../../src/log.js';
 import { DEFAULTS } from '../../src/options.js';
 import { httpDeadlines } from '../../src/transport/http-server.js';
-import { listening, run } from '../helpers/cli.js';
+import { listening, run, stop } from '../helpers/cli.js';
+import { tcpClient } from '../helpers/tcp.js';
 
 const noFile = (): string => {
   throw new Error('ENOENT: no such file');
@@ -36,24 +37,17 @@ test('--headers-timeout: milliseconds from 0 to 2^31-1, from a flag or ROOMCAST_
 
 test('roomcast serve --headers-timeout 300: a client that never finishes its request head gets 408 and is disconnected; others are served', async () => {
   const p = run(['serve', '--port', '0', '--allow-anonymous', '--headers-timeout', '300']);
+  const sockets: Socket[] = [];
   try {
     const url = await listening(p);
-    const { port } = new URL(url);
-    const socket = netConnect({ port: Number(port), host: '127.0.0.1' });
-    socket.on('error', () => {});
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    const opened = Date.now();
-    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
-    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-    const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
-    socket.destroy();
+    const client = await tcpClient(Number(new URL(url).port), sockets, ['GET /healthz HTTP/1.1\r\nHost: x\r\n']);
+    const ms = await Promise.race([client.closedAfter, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
     assert.ok(ms >= 250 && ms < 3000, `closed after ${ms} ms`);
-    assert.match(received, /^HTTP\/1\.1 408 /);
+    assert.match(client.received(), /^HTTP\/1\.1 408 /);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   } finally {
-    p.child.kill('SIGKILL');
-    await p.exit;
+    for (const socket of sockets) socket.destroy();
+    await stop(p, 'SIGKILL');
   }
 });
 
@@ -104,25 +98,18 @@ test('the CLI refuses a pair of deadlines exactly when createServer would (one r
 
 test('roomcast serve --headers-timeout 100 --request-timeout 400: a trigger whose body trickles in gets 408 and is disconnected; others are served', async () => {
   const p = run(['serve', '--port', '0', '--allow-anonymous', '--trigger-allow-loopback', '--headers-timeout', '100', '--request-timeout', '400']);
+  const sockets: Socket[] = [];
   try {
     const url = await listening(p);
-    const { port } = new URL(url);
-    const socket = netConnect({ port: Number(port), host: '127.0.0.1' });
-    socket.on('error', () => {});
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    const opened = Date.now();
-    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
-    socket.write('POST /trigger/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{');
-    const trickle = setInterval(() => socket.write(' '), 50);
-    const ms = await Promise.race([closed, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
-    clearInterval(trickle);
-    socket.destroy();
+    // A head, then the body a byte every 50 ms: far slower than its 100 bytes need within 400 ms.
+    const trickle = ['POST /trigger/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{', ...Array.from({ length: 60 }, () => ' ')];
+    const client = await tcpClient(Number(new URL(url).port), sockets, trickle, 50);
+    const ms = await Promise.race([client.closedAfter, new Promise<number>((r) => setTimeout(r, 3000, Infinity))]);
     assert.ok(ms >= 350 && ms < 3000, `closed after ${ms} ms`);
-    assert.match(received, /^HTTP\/1\.1 408 /);
+    assert.match(client.received(), /^HTTP\/1\.1 408 /);
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
   } finally {
-    p.child.kill('SIGKILL');
-    await p.exit;
+    for (const socket of sockets) socket.destroy();
+    await stop(p, 'SIGKILL');
   }
 });
