@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { JsonNumber, parseJson, type JsonValue } from '../../src/wire/json.js';
 import { parseMembers } from '../../src/wire/members.js';
 import { counting } from '../helpers/spy.js';
+import { jsonNumberLexeme } from '../helpers/arbitraries.js';
 
 /** Plain JS view of a parsed value, for comparison with JSON.parse. */
 function plain(v: JsonValue): unknown {
@@ -127,14 +128,7 @@ test('parseMembers: deep nesting and huge payloads fail or pass cleanly', () => 
 });
 
 test('numbers: an exact integer is its value, anything else its lexeme, as the grammar reads them (property)', () => {
-  const lexeme = fc
-    .tuple(
-      fc.boolean(),
-      fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^\d{0,40}$/)).map(([d, r]) => `${d}${r}`)),
-      fc.option(fc.stringMatching(/^\d{1,20}$/), { nil: undefined }),
-      fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), fc.stringMatching(/^\d{1,4}$/)).map((p) => p.join('')), { nil: undefined }),
-    )
-    .map(([minus, int, frac, exp]) => `${minus ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp ?? ''}`);
+  const lexeme = jsonNumberLexeme({ integer: 40, fraction: 20, exponent: 4 });
   fc.assert(
     fc.property(lexeme, fc.constantFrom('', ' ', ']'), (text, after) => {
       const r = parseJson(`[${text}${after === ']' ? '' : after}]`);
